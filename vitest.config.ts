@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // (a fresh schema or database per file), *.e2e.spec.ts drives the running service in Chromium.
 export default defineConfig({
   test: {
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -17,7 +18,6 @@ export default defineConfig({
           include: ['{domain,eventstore,app,projections,exports,api,scripts,migrations}/**/*.int.spec.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          poolOptions: { forks: { maxForks: 2 } },
         },
       },
       {

@@ -24,7 +24,8 @@ export function sha256Hex(text: string): string {
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'bigint') throw new TypeError('bigint is not allowed in event data: use a string');
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number in event data');
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new TypeError('non-finite number in event data');
     if (value === undefined) return 'null';
     return JSON.stringify(value);
   }
@@ -55,6 +56,11 @@ export function contentHash(event: HashableEvent): string {
   );
 }
 
-export function chainHash(prevHash: string, streamName: string, revision: bigint, eventContentHash: string): string {
+export function chainHash(
+  prevHash: string,
+  streamName: string,
+  revision: bigint,
+  eventContentHash: string,
+): string {
   return sha256Hex(`${prevHash}|${streamName}|${revision.toString()}|${eventContentHash}`);
 }
