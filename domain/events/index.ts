@@ -1,0 +1,13 @@
+import { EventCatalog, type EventDefinition } from './catalog.ts';
+
+/**
+ * Every event type the ledger records. Each aggregate exports an array of its definitions; add it
+ * here with one import and one spread (edit in place: several people add to this list).
+ */
+export const allEventDefinitions: ReadonlyArray<EventDefinition<string, unknown>> = [
+  // (aggregates add their definitions here)
+];
+
+export function ledgerCatalog(): EventCatalog {
+  return new EventCatalog(allEventDefinitions);
+}
