@@ -1,0 +1,398 @@
+import { EventEmitter } from 'node:events';
+import type { EventCatalog } from '../../domain/events/catalog.ts';
+import { eventMetadataSchema } from '../../domain/events/metadata.ts';
+import { DuplicateEventId, StreamDeleted, StreamNotFound, WrongExpectedRevision } from '../errors.ts';
+import { contentHash } from '../hashing.ts';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedState,
+  GlobalPosition,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamSummary,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionFilter,
+  SubscriptionMessage,
+} from '../port.ts';
+import { START } from '../port.ts';
+import type { SqlPool } from '../sql.ts';
+import { decodePosition, encodePosition } from './position.ts';
+
+/** The NOTIFY channel that wakes subscribers in other processes. */
+export const EVENTS_CHANNEL = 'ledger_events';
+
+export interface PostgresEventStoreOptions {
+  readonly pool: SqlPool;
+  readonly catalog: EventCatalog;
+  /** How long a live subscriber waits for a notification before it looks anyway. */
+  readonly pollIntervalMs?: number;
+  /** Coalesces cross-process NOTIFYs: at most one per this many ms per process. */
+  readonly notifyCoalesceMs?: number;
+}
+
+/** Named limits (TigerBeetle style): every read is bounded. */
+export const eventsPerAppendMax = 1000;
+export const eventsPerReadMax = 10_000;
+const eventsPerReadDefault = 1000;
+const subscriptionBatchDefault = 500;
+
+interface EventRow {
+  tx: string;
+  gp: string;
+  stream_name: string;
+  revision: string;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: unknown;
+  recorded_at: Date | string;
+  hash: string;
+}
+
+const selectColumns = `transaction_id::text AS tx, global_position::text AS gp, stream_name, revision::text AS revision,
+  event_id::text AS event_id, event_type, schema_version, data, metadata, recorded_at, hash`;
+
+/** Rows whose transaction finished before every running one: this prefix of the log is final. */
+const settled = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+
+function expectedToText(expected: ExpectedState): string {
+  if (typeof expected === 'bigint') {
+    if (expected < 0n) throw new RangeError('an expected revision is 0 or more');
+    return expected.toString();
+  }
+  return expected;
+}
+
+function escapeLike(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly kind: 'postgres' | 'pglite';
+  readonly #pool: SqlPool;
+  readonly #catalog: EventCatalog;
+  readonly #pollIntervalMs: number;
+  readonly #notifyCoalesceMs: number;
+  /** Wakes subscribers in this process at once; NOTIFY covers the others. */
+  readonly #appended = new EventEmitter();
+  #notifyTimer: NodeJS.Timeout | null = null;
+  #unlisten: Promise<() => Promise<void>> | null = null;
+  #listeners = 0;
+  #closed = false;
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.#pool = options.pool;
+    this.kind = options.pool.backend;
+    this.#catalog = options.catalog;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.#notifyCoalesceMs = options.notifyCoalesceMs ?? 5;
+    this.#appended.setMaxListeners(0);
+  }
+
+  async append(
+    streamName: string,
+    events: readonly NewEvent[],
+    expected: ExpectedState,
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('append needs at least one event');
+    if (events.length > eventsPerAppendMax)
+      throw new RangeError(`at most ${eventsPerAppendMax} events per append`);
+    if (streamName.length === 0 || streamName.length > 500)
+      throw new RangeError('a stream name has 1 to 500 characters');
+    const ids: string[] = [];
+    const types: string[] = [];
+    const versions: number[] = [];
+    const data: string[] = [];
+    const metadata: string[] = [];
+    const hashes: string[] = [];
+    for (const event of events) {
+      // Validation happens before anything is sent: a refused event writes nothing.
+      const checked = this.#catalog.validate(event.type, event.data);
+      const meta = eventMetadataSchema.parse(event.metadata);
+      ids.push(event.id);
+      types.push(event.type);
+      versions.push(checked.schemaVersion);
+      data.push(JSON.stringify(checked.data));
+      metadata.push(JSON.stringify(meta));
+      hashes.push(
+        contentHash({
+          id: event.id,
+          type: event.type,
+          schemaVersion: checked.schemaVersion,
+          data: checked.data,
+          metadata: meta,
+        }),
+      );
+    }
+    const { rows } = await this.#pool.query<{
+      status: string;
+      actual_revision: string;
+      last_revision: string | null;
+      last_tx: string | null;
+      last_gp: string | null;
+    }>(
+      'SELECT * FROM ledger_append($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::text[])',
+      [streamName, expectedToText(expected), ids, types, versions, data, metadata, hashes],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new Error('ledger_append returned no row');
+    const actual = BigInt(row.actual_revision);
+    switch (row.status) {
+      case 'ok':
+      case 'idempotent': {
+        if (row.status === 'ok') this.#announce();
+        return {
+          nextExpectedRevision: BigInt(row.last_revision!),
+          position: encodePosition(row.last_tx!, row.last_gp!),
+          idempotent: row.status === 'idempotent',
+        };
+      }
+      case 'wrong_expected':
+        throw new WrongExpectedRevision(streamName, expected, actual < 0n ? null : actual);
+      case 'deleted':
+        throw new StreamDeleted(streamName);
+      case 'duplicate_id':
+        throw new DuplicateEventId(ids[0]!, row.last_tx ?? streamName);
+      default:
+        throw new Error(`ledger_append: unknown status ${row.status}`);
+    }
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const direction = options.direction ?? 'forwards';
+    const maxCount = Math.min(options.maxCount ?? eventsPerReadMax, eventsPerReadMax);
+    const head = await this.#pool.query<{ revision: string; deleted: boolean }>(
+      'SELECT revision::text AS revision, deleted FROM ledger_streams WHERE stream_name = $1',
+      [streamName],
+    );
+    const stream = head.rows[0];
+    if (stream?.deleted) throw new StreamDeleted(streamName);
+    if (stream === undefined || stream.revision === '-1') throw new StreamNotFound(streamName);
+    const forwards = direction === 'forwards';
+    const from = options.fromRevision ?? (forwards ? 0n : BigInt(stream.revision));
+    const { rows } = await this.#pool.query<EventRow>(
+      `SELECT ${selectColumns} FROM ledger_events
+        WHERE stream_name = $1 AND revision ${forwards ? '>=' : '<='} $2
+        ORDER BY revision ${forwards ? 'ASC' : 'DESC'} LIMIT $3`,
+      [streamName, from.toString(), maxCount],
+    );
+    return rows.map((r) => this.#toRecorded(r));
+  }
+
+  async streamRevision(streamName: string): Promise<bigint | null> {
+    const { rows } = await this.#pool.query<{ revision: string; deleted: boolean }>(
+      'SELECT revision::text AS revision, deleted FROM ledger_streams WHERE stream_name = $1',
+      [streamName],
+    );
+    const row = rows[0];
+    if (row?.deleted) throw new StreamDeleted(streamName);
+    return row === undefined || row.revision === '-1' ? null : BigInt(row.revision);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const maxCount = Math.min(options.maxCount ?? eventsPerReadDefault, eventsPerReadMax);
+    const { events } = await this.#readSettled(options.after ?? START, maxCount, options.filter);
+    return events;
+  }
+
+  /**
+   * Reads the next settled rows after `after`. Returns the matching events and the position of the
+   * last row looked at (matching or not), so a filtered subscriber can still move its checkpoint.
+   */
+  async #readSettled(
+    after: GlobalPosition,
+    maxCount: number,
+    filter: SubscriptionFilter | undefined,
+  ): Promise<{ events: RecordedEvent[]; scanned: number; lastScanned: GlobalPosition | null }> {
+    const { transactionId, globalPosition } = decodePosition(after);
+    const types = filter?.eventTypes;
+    const prefixes = filter?.streamPrefixes?.map(escapeLike);
+    const hasFilter = types !== undefined || prefixes !== undefined;
+    const params: unknown[] = [transactionId, globalPosition, maxCount];
+    const conditions: string[] = [];
+    if (types !== undefined) {
+      params.push(types);
+      conditions.push(`event_type = ANY($${params.length}::text[])`);
+    }
+    if (prefixes !== undefined) {
+      params.push(prefixes);
+      conditions.push(`stream_name LIKE ANY($${params.length}::text[])`);
+    }
+    const match = conditions.join(' AND ');
+    // Rows the filter drops are still scanned (to advance the position) but their bodies stay home.
+    const columns = hasFilter
+      ? `transaction_id::text AS tx, global_position::text AS gp, (${match}) AS matched,
+         CASE WHEN ${match} THEN stream_name END AS stream_name, revision::text AS revision,
+         event_id::text AS event_id, event_type, schema_version,
+         CASE WHEN ${match} THEN data END AS data, CASE WHEN ${match} THEN metadata END AS metadata,
+         recorded_at, hash`
+      : selectColumns;
+    const { rows } = await this.#pool.query<EventRow & { matched?: boolean }>(
+      `SELECT ${columns} FROM ledger_events
+        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND ${settled}
+        ORDER BY transaction_id, global_position LIMIT $3`,
+      params,
+    );
+    const last = rows.at(-1);
+    const events: RecordedEvent[] = [];
+    for (const row of rows) if (!hasFilter || row.matched) events.push(this.#toRecorded(row));
+    return {
+      events,
+      scanned: rows.length,
+      lastScanned: last === undefined ? null : encodePosition(last.tx, last.gp),
+    };
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    const batchSize = Math.min(options.batchSize ?? subscriptionBatchDefault, eventsPerReadMax);
+    let stopped = false;
+    let wake: (() => void) | null = null;
+    let dirty = true;
+    const onAppended = () => {
+      dirty = true;
+      wake?.();
+    };
+    const store = this;
+
+    async function* iterate(): AsyncGenerator<SubscriptionMessage> {
+      store.#appended.on('appended', onAppended);
+      await store.#retainListener();
+      try {
+        let position = options.after === 'end' ? await store.headPosition() : (options.after ?? START);
+        let announcedCaughtUp: GlobalPosition | null = null;
+        while (!stopped && !store.#closed) {
+          dirty = false;
+          const batch = await store.#readSettled(position, batchSize, options.filter);
+          for (const event of batch.events) {
+            if (stopped) return;
+            yield { kind: 'event', event };
+          }
+          if (batch.lastScanned !== null) position = batch.lastScanned;
+          if (batch.scanned < batchSize) {
+            if (announcedCaughtUp !== position) {
+              announcedCaughtUp = position;
+              yield { kind: 'caughtUp', position };
+            }
+            if (!dirty && !stopped) {
+              await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, store.#pollIntervalMs);
+                wake = () => {
+                  clearTimeout(timer);
+                  resolve();
+                };
+              });
+              wake = null;
+            }
+          }
+        }
+      } finally {
+        store.#appended.off('appended', onAppended);
+        await store.#releaseListener();
+      }
+    }
+
+    const generator = iterate();
+    return {
+      [Symbol.asyncIterator]: () => generator,
+      async stop() {
+        stopped = true;
+        wake?.();
+        await generator.return(undefined);
+      },
+    };
+  }
+
+  async tombstone(streamName: string): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO ledger_streams (stream_name, revision, head_hash, deleted) VALUES ($1, -1, repeat('0', 64), true)
+       ON CONFLICT (stream_name) DO UPDATE SET deleted = true`,
+      [streamName],
+    );
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    const { rows } = await this.#pool.query<{ tx: string; gp: string }>(
+      `SELECT transaction_id::text AS tx, global_position::text AS gp FROM ledger_events WHERE ${settled}
+        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    return row === undefined ? START : encodePosition(row.tx, row.gp);
+  }
+
+  async listStreams(afterStreamName: string | null, maxCount: number): Promise<StreamSummary[]> {
+    const { rows } = await this.#pool.query<{ stream_name: string; revision: string; head_hash: string }>(
+      `SELECT stream_name, revision::text AS revision, head_hash FROM ledger_streams
+        WHERE revision >= 0 AND ($1::text IS NULL OR stream_name > $1) ORDER BY stream_name LIMIT $2`,
+      [afterStreamName, Math.min(maxCount, eventsPerReadMax)],
+    );
+    return rows.map((r) => ({
+      streamName: r.stream_name,
+      revision: BigInt(r.revision),
+      headHash: r.head_hash,
+    }));
+  }
+
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1 FROM ledger_streams LIMIT 1');
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#notifyTimer !== null) clearTimeout(this.#notifyTimer);
+    this.#appended.emit('appended');
+    if (this.#unlisten !== null) await (await this.#unlisten)();
+    this.#unlisten = null;
+  }
+
+  #toRecorded(row: EventRow): RecordedEvent {
+    const upcast = this.#catalog.upcast(row.event_type, row.schema_version, row.data);
+    return {
+      id: row.event_id,
+      streamName: row.stream_name,
+      revision: BigInt(row.revision),
+      type: row.event_type,
+      schemaVersion: upcast.schemaVersion,
+      storedSchemaVersion: row.schema_version,
+      data: upcast.data,
+      metadata: row.metadata as RecordedEvent['metadata'],
+      recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : String(row.recorded_at),
+      position: encodePosition(row.tx, row.gp),
+      hash: row.hash,
+    };
+  }
+
+  /** Wakes local subscribers now and, coalesced, those in other processes through NOTIFY. */
+  #announce(): void {
+    this.#appended.emit('appended');
+    if (this.#pool.backend !== 'postgres' || this.#notifyTimer !== null || this.#closed) return;
+    this.#notifyTimer = setTimeout(() => {
+      this.#notifyTimer = null;
+      this.#pool.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`).catch(() => undefined);
+    }, this.#notifyCoalesceMs);
+  }
+
+  async #retainListener(): Promise<void> {
+    this.#listeners += 1;
+    if (this.#pool.backend === 'postgres' && this.#unlisten === null) {
+      this.#unlisten = this.#pool.listen(EVENTS_CHANNEL, () => this.#appended.emit('appended'));
+      // A LISTEN that fails leaves polling in charge; the subscriber still sees every event.
+      this.#unlisten.catch(() => {
+        this.#unlisten = null;
+      });
+    }
+  }
+
+  async #releaseListener(): Promise<void> {
+    this.#listeners -= 1;
+    if (this.#listeners === 0 && this.#unlisten !== null) {
+      const unlisten = this.#unlisten;
+      this.#unlisten = null;
+      await (await unlisten.catch(() => async () => undefined))();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as eventLog from './2026_11_25_1600_event_log.ts';
+
+/**
+ * Every migration, by name. Listed here rather than read from the folder so that the bundle, the
+ * tests and `ledger migrate` see exactly the same set. Names sort in the order they apply.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_25_1600_event_log': eventLog,
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+export interface MigrationReport {
+  readonly applied: string[];
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'ledger_migrations',
+    migrationLockTableName: 'ledger_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(
+      `migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
