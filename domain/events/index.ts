@@ -1,3 +1,4 @@
+import { paymentEventDefinitions } from '../payment/payment.ts';
 import { EventCatalog, type EventDefinition } from './catalog.ts';
 
 /**
@@ -6,6 +7,7 @@ import { EventCatalog, type EventDefinition } from './catalog.ts';
  */
 export const allEventDefinitions: ReadonlyArray<EventDefinition<string, unknown>> = [
   // (aggregates add their definitions here)
+  ...paymentEventDefinitions,
 ];
 
 export function ledgerCatalog(): EventCatalog {
