@@ -11,7 +11,7 @@ import { paymentEventDefinitions } from './payment.ts';
 const at = '2026-03-01T10:00:00Z';
 const later = '2026-03-01T10:05:00Z';
 const xof = (major: string) => moneyOf(major, 'XOF');
-const json = (major: string) => ({ amountMinor: major, currency: 'XOF' });
+const json = (major: string) => ({ amountMinor: major, currency: 'XOF' as const });
 
 const initiated: PaymentEvent = {
   type: 'PaymentInitiated',
