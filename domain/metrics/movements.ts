@@ -2,6 +2,7 @@ import type { Decimal } from 'decimal.js';
 import { assertNever, InvariantViolation } from '../shared/decider.ts';
 import { type CalendarDate, dayNumber } from './calendar.ts';
 import { type AmountInput, amount, sum, ZERO } from './decimal.ts';
+import type { DatedChange } from './series.ts';
 
 /**
  * MRR movements: why one tenant's MRR changed between two states, and the net new MRR of a set of
@@ -146,4 +147,26 @@ export function customerCountDelta(kind: MovementKind): -1 | 0 | 1 {
     default:
       return assertNever(kind, 'movement kind');
   }
+}
+
+/** The MRR series' input: each movement's signed amount on its date. */
+export function mrrChanges(
+  movements: Iterable<{ readonly on: CalendarDate } & MovementInput>,
+): DatedChange[] {
+  return [...movements].map((m) => ({ on: m.on, delta: m.amountMinor }));
+}
+
+/**
+ * The active-customers series' input: +1 on new and reactivation, −1 on churn. An active
+ * customer is a tenant with MRR above zero at the end of the day (one currency).
+ */
+export function activeCustomerChanges(
+  movements: Iterable<{ readonly on: CalendarDate; readonly kind: MovementKind }>,
+): DatedChange[] {
+  const changes: DatedChange[] = [];
+  for (const m of movements) {
+    const delta = customerCountDelta(m.kind);
+    if (delta !== 0) changes.push({ on: m.on, delta: String(delta) });
+  }
+  return changes;
 }

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from './calendar.ts';
+import { activeCustomerChanges, mrrChanges, movementsFromStates } from './movements.ts';
 import { dailySeries, seriesDaysMax, valueOn } from './series.ts';
 
 const changes = [
@@ -98,5 +99,37 @@ describe('for every list of dated changes', () => {
         expect(points.at(-1)?.value.toString()).toBe(String(total));
       }),
     );
+  });
+});
+
+describe('MRR and active customers from movements', () => {
+  it('start 1 000, +100 new, +50 expansion, −40 contraction, −60 churn: 1 050, as it stood each day', () => {
+    const movements = [
+      { on: '2026-02-28', kind: 'new', amountMinor: '1000' },
+      { on: '2026-03-02', kind: 'new', amountMinor: '100' },
+      { on: '2026-03-03', kind: 'expansion', amountMinor: '50' },
+      { on: '2026-03-04', kind: 'contraction', amountMinor: '-40' },
+      { on: '2026-03-05', kind: 'churn', amountMinor: '-60' },
+    ] as const;
+    const mrr = dailySeries({ changes: mrrChanges(movements), from: '2026-03-01', to: '2026-03-05' });
+    expect(mrr.map((p) => p.value.toString())).toEqual(['1000', '1100', '1150', '1110', '1050']);
+    const customers = dailySeries({
+      changes: activeCustomerChanges(movements),
+      from: '2026-03-01',
+      to: '2026-03-05',
+    });
+    expect(customers.map((p) => p.value.toString())).toEqual(['1', '2', '2', '2', '1']);
+  });
+
+  it('counts a tenant who left and came back once', () => {
+    const movements = movementsFromStates('t1', 'XOF', [
+      { on: '2026-01-01', mrrMinor: '5000' },
+      { on: '2026-01-10', mrrMinor: '0' },
+      { on: '2026-01-20', mrrMinor: '6000' },
+    ]);
+    const customers = activeCustomerChanges(movements);
+    expect(valueOn(customers, '2026-01-15').toString()).toBe('0');
+    expect(valueOn(customers, '2026-01-31').toString()).toBe('1');
+    expect(valueOn(mrrChanges(movements), '2026-01-31').toString()).toBe('6000');
   });
 });
