@@ -142,7 +142,7 @@ export function eventStoreContract(name: string, factory: ContractFactory): void
             prev,
             stream,
             event.revision,
-            contentHash({ ...event, schemaVersion: event.storedSchemaVersion }),
+            contentHash({ ...event, schemaVersion: event.storedSchemaVersion, data: event.storedData }),
           );
           expect(event.hash).toBe(expected);
           prev = event.hash;

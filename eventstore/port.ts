@@ -36,6 +36,8 @@ export interface RecordedEvent {
   /** The version the event was written at. */
   readonly storedSchemaVersion: number;
   readonly data: unknown;
+  /** The data as written, before upcasting (the same object as `data` when no upcaster ran). */
+  readonly storedData: unknown;
   readonly metadata: EventMetadata;
   /** When the store recorded the event (ISO-8601 instant). `metadata.occurredAt` is when it happened. */
   readonly recordedAt: string;

@@ -359,6 +359,7 @@ export class PostgresEventStore implements EventStore {
       schemaVersion: upcast.schemaVersion,
       storedSchemaVersion: row.schema_version,
       data: upcast.data,
+      storedData: row.data,
       metadata: row.metadata as RecordedEvent['metadata'],
       recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : String(row.recorded_at),
       position: encodePosition(row.tx, row.gp),

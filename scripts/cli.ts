@@ -1,0 +1,73 @@
+import { Command } from 'commander';
+import { type Config, ConfigError, loadConfig } from '../app/config.ts';
+
+/**
+ * `ledger <command>`: one binary for every role and every operator task. Configuration comes from
+ * the environment; a bad variable is named and the process exits with code 2.
+ */
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+const program = new Command()
+  .name('ledger')
+  .description('SmartQueue Ledger — event-sourced billing ledger')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the service (API, projectors, scheduler; LEDGER_ROLE picks one)')
+  .option('-p, --port <port>', 'port to listen on (default PORT or 3000)')
+  .action(async (options: { port?: string }) => {
+    const { serve } = await import('./serve.ts');
+    const c = config();
+    await serve(options.port === undefined ? c : { ...c, PORT: Number.parseInt(options.port, 10) });
+  });
+
+program
+  .command('demo')
+  .description('run the service with demo data on the embedded default (seeds on first run)')
+  .action(async () => {
+    const { serve } = await import('./serve.ts');
+    await serve(config(), { demo: true });
+  });
+
+program
+  .command('migrate')
+  .description('apply pending migrations to the database')
+  .action(async () => {
+    const { openLedger } = await import('../app/runtime.ts');
+    const ledger = await openLedger(config());
+    await ledger.close();
+    process.stdout.write('migrations: up to date\n');
+  });
+
+program
+  .command('verify')
+  .description('recompute every stream hash chain; exit 1 at the first break')
+  .option('--json', 'print the result as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { runVerify } = await import('./verify.ts');
+    process.exitCode = await runVerify(config(), { json: options.json === true });
+  });
+
+const bench = program.command('bench').description('measure throughput beside a baseline in the same run');
+bench
+  .command('eventstore')
+  .description('appends (1, 8, 32 writers; single and 100-event batches) and log reads vs plain SQL')
+  .option('--seconds <n>', 'seconds per measurement', '5')
+  .option('--write <file>', 'also write the table into this markdown file (docs/performance.md)')
+  .action(async (options: { seconds: string; write?: string }) => {
+    const { benchEventStore } = await import('./bench/eventstore.ts');
+    await benchEventStore(config(), { seconds: Number(options.seconds), write: options.write });
+  });
+
+await program.parseAsync(process.argv);
