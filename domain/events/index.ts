@@ -1,4 +1,5 @@
 import { paymentEventDefinitions } from '../payment/payment.ts';
+import { catalogEventDefinitions } from '../catalog/plan.ts';
 import { EventCatalog, type EventDefinition } from './catalog.ts';
 
 /**
@@ -7,6 +8,7 @@ import { EventCatalog, type EventDefinition } from './catalog.ts';
  */
 export const allEventDefinitions: ReadonlyArray<EventDefinition<string, unknown>> = [
   // (aggregates add their definitions here)
+  ...catalogEventDefinitions,
   ...paymentEventDefinitions,
 ];
 

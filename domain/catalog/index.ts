@@ -1,0 +1,4 @@
+export * from './default-catalog.ts';
+export * from './plan.decide.ts';
+export * from './plan.ts';
+export * from './pricing.ts';
