@@ -63,6 +63,8 @@ export function createPostgresPool(options: PostgresPoolOptions): SqlPool {
     // A session left idle inside a transaction would hold back the event log's safe horizon
     // (see eventstore/postgres); end such sessions rather than stall every subscriber.
     options: [
+      // Options given in the URL (`?options=-c search_path=…`) are kept: pg would drop them otherwise.
+      urlOptions(options.connectionString),
       options.schema === undefined ? '' : `-c search_path=${quoteIdent(options.schema)}`,
       '-c idle_in_transaction_session_timeout=60000',
     ]
@@ -201,6 +203,14 @@ export async function createPglitePool(options: PgliteOptions = {}): Promise<Sql
     },
   };
   return self;
+}
+
+function urlOptions(connectionString: string): string {
+  try {
+    return new URL(connectionString).searchParams.get('options') ?? '';
+  } catch {
+    return '';
+  }
 }
 
 export function quoteIdent(name: string): string {
