@@ -10,8 +10,11 @@ import { InvariantViolation } from '../shared/decider.ts';
  */
 export const MetricDecimal = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN });
 
-/** An amount as read-model rows and events carry it: a string of minor units, or a Decimal. */
-export type AmountInput = string | Decimal;
+/**
+ * An amount as read-model rows and events carry it: a string of minor units (pg's numeric and int8),
+ * a bigint (`Money.amountMinor`), or a Decimal.
+ */
+export type AmountInput = string | bigint | Decimal;
 
 const decimalPattern = /^-?\d+(\.\d+)?$/;
 
@@ -26,6 +29,7 @@ export function amount(value: AmountInput, what = 'amount'): Decimal {
       throw new InvariantViolation(`${what} is not a decimal string: ${value}`);
     return new MetricDecimal(value);
   }
+  if (typeof value === 'bigint') return new MetricDecimal(value.toString());
   if (!Decimal.isDecimal(value) || !value.isFinite()) {
     throw new InvariantViolation(`${what} is not a finite Decimal: ${String(value)}`);
   }

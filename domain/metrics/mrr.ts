@@ -15,16 +15,20 @@ import { type AmountInput, amount, MetricDecimal, sum, ZERO } from './decimal.ts
 export const subscriptionStatuses = ['trialing', 'active', 'past_due', 'suspended', 'canceled'] as const;
 export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 
-export const billingIntervals = ['month', 'quarter', 'year'] as const;
-export type BillingInterval = (typeof billingIntervals)[number];
+/**
+ * Billing intervals MRR knows how to normalise: the catalog's (`monthly`, `annual`) plus
+ * `quarterly`, so a plan row's interval feeds in unchanged.
+ */
+export const recurringIntervals = ['monthly', 'quarterly', 'annual'] as const;
+export type RecurringInterval = (typeof recurringIntervals)[number];
 
-export function monthsPerInterval(interval: BillingInterval): number {
+export function monthsPerRecurringInterval(interval: RecurringInterval): number {
   switch (interval) {
-    case 'month':
+    case 'monthly':
       return 1;
-    case 'quarter':
+    case 'quarterly':
       return 3;
-    case 'year':
+    case 'annual':
       return 12;
     default:
       return assertNever(interval, 'billing interval');
@@ -49,7 +53,7 @@ export interface SubscriptionForMrr {
   readonly subscriptionId: string;
   readonly tenantId: string;
   readonly status: SubscriptionStatus;
-  readonly interval: BillingInterval;
+  readonly interval: RecurringInterval;
   /** Recurring price per billing interval, before tax, in the currency's minor unit. */
   readonly priceMinor: AmountInput;
   /** Seats or units billed at `priceMinor` each; 1 when absent. A count, not money. */
@@ -175,7 +179,7 @@ export function mrrContribution(
   const netPeriodPrice =
     discount !== undefined && discountCounted ? discountedPeriodPrice(periodPrice, discount) : periodPrice;
   // Annualise first: price × periods per year is exact for every interval, whereas price / 3 is not.
-  const annualMinor = netPeriodPrice.times(12 / monthsPerInterval(subscription.interval));
+  const annualMinor = netPeriodPrice.times(12 / monthsPerRecurringInterval(subscription.interval));
   return {
     ...base,
     annualMinor,

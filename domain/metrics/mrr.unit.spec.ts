@@ -17,7 +17,7 @@ function subscription(overrides: Partial<SubscriptionForMrr> = {}): Subscription
     subscriptionId: 'sub-1',
     tenantId: 'tenant-1',
     status: 'active',
-    interval: 'month',
+    interval: 'monthly',
     priceMinor: '100',
     currency: 'XOF',
     ...overrides,
@@ -30,7 +30,7 @@ describe('worked examples from the issue', () => {
       subscription({ subscriptionId: `m-${i}`, tenantId: `tm-${i}`, priceMinor: '100' }),
     );
     const annual = Array.from({ length: 50 }, (_, i) =>
-      subscription({ subscriptionId: `y-${i}`, tenantId: `ty-${i}`, interval: 'year', priceMinor: '600' }),
+      subscription({ subscriptionId: `y-${i}`, tenantId: `ty-${i}`, interval: 'annual', priceMinor: '600' }),
     );
     const [total, ...others] = mrrTotals([...monthly, ...annual], asOf);
     expect(others).toEqual([]);
@@ -41,7 +41,7 @@ describe('worked examples from the issue', () => {
   });
 
   it('1 200/year counts 100/month, and 50 with a forever 50 % discount', () => {
-    const plain = subscription({ interval: 'year', priceMinor: '1200' });
+    const plain = subscription({ interval: 'annual', priceMinor: '1200' });
     expect(mrrContribution(plain, asOf).mrrMinor.toString()).toBe('100');
     const discounted = {
       ...plain,
@@ -55,24 +55,28 @@ describe('worked examples from the issue', () => {
 
 describe('normalisation', () => {
   it.each([
-    ['month', '15000', '15000'],
-    ['quarter', '45000', '15000'],
-    ['year', '180000', '15000'],
+    ['monthly', '15000', '15000'],
+    ['quarterly', '45000', '15000'],
+    ['annual', '180000', '15000'],
   ] as const)('a %s price of %s is %s a month', (interval, priceMinor, expected) => {
     expect(mrrContribution(subscription({ interval, priceMinor }), asOf).mrrMinor.toString()).toBe(expected);
   });
 
   it('keeps a quarterly price that does not divide by 3 exact until display, and ARR exact', () => {
-    const contribution = mrrContribution(subscription({ interval: 'quarter', priceMinor: '1000' }), asOf);
+    const contribution = mrrContribution(subscription({ interval: 'quarterly', priceMinor: '1000' }), asOf);
     expect(contribution.annualMinor.toString()).toBe('4000');
     expect(contribution.mrrMinor.toSignificantDigits(10).toString()).toBe('333.3333333');
     expect(displayMinor(contribution.mrrMinor)).toBe('333');
     // Three such subscriptions add up to 1 000 exactly because totals divide once, after summing.
     const three = [1, 2, 3].map((i) =>
-      subscription({ subscriptionId: `q-${i}`, interval: 'quarter', priceMinor: '1000' }),
+      subscription({ subscriptionId: `q-${i}`, interval: 'quarterly', priceMinor: '1000' }),
     );
     expect(mrrTotals(three, asOf)[0]?.mrrMinor.toString()).toBe('1000');
     expect(tenantMrr('tenant-1', 'XOF', three, asOf).toString()).toBe('1000');
+  });
+
+  it('takes the amount as pg and Money give it: a string or a bigint of minor units', () => {
+    expect(mrrContribution(subscription({ priceMinor: 29_900n }), asOf).mrrMinor.toString()).toBe('29900');
   });
 
   it('multiplies by quantity', () => {
@@ -83,7 +87,7 @@ describe('normalisation', () => {
 
   it('takes a fixed amount off each billing period, never below zero', () => {
     const off = subscription({
-      interval: 'year',
+      interval: 'annual',
       priceMinor: '120000',
       discount: { kind: 'amount', amountOffMinor: '24000', duration: 'forever' },
     });
