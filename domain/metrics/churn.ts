@@ -52,7 +52,7 @@ export function retentionComponents(
   const contraction: Decimal[] = [];
   const expansion: Decimal[] = [];
   for (const [tenantId, before] of start) {
-    if (!before.isPositive() || before.isZero()) continue;
+    if (!before.greaterThan(0)) continue;
     startingCustomers += 1;
     starting.push(before);
     const after = end.get(tenantId) ?? ZERO;

@@ -98,7 +98,7 @@ export function cohortRetention(
           if (dayNumber(m.on) > endDay) break;
           mrr = mrr.plus(amount(m.amountMinor, 'amountMinor'));
         }
-        if (mrr.isPositive() && !mrr.isZero()) payingCustomers += 1;
+        if (mrr.greaterThan(0)) payingCustomers += 1;
         mrrs.push(mrr);
       }
       const mrrMinor = sum(mrrs);

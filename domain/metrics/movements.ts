@@ -40,7 +40,7 @@ export function classifyMovement(change: TenantMrrChange): MrrMovement | null {
     return { kind: wasPaying ? 'reactivation' : 'new', amountMinor: delta };
   }
   if (current.isZero()) return { kind: 'churn', amountMinor: delta };
-  return { kind: delta.isPositive() ? 'expansion' : 'contraction', amountMinor: delta };
+  return { kind: delta.greaterThan(0) ? 'expansion' : 'contraction', amountMinor: delta };
 }
 
 export interface DatedMovement extends MrrMovement {
@@ -75,7 +75,7 @@ export function movementsFromStates(
     const current = amount(state.mrrMinor, 'mrrMinor');
     const movement = classifyMovement({ previousMrrMinor: previous, currentMrrMinor: current, hadMrrBefore });
     if (movement !== null) movements.push({ ...movement, tenantId, currency, on: state.on });
-    if (previous.isPositive()) hadMrrBefore = true;
+    if (previous.greaterThan(0)) hadMrrBefore = true;
     previous = current;
     previousOn = state.on;
   }
@@ -101,7 +101,7 @@ export interface MovementSummary {
 
 function assertSign(kind: MovementKind, value: Decimal): void {
   const positive = kind === 'new' || kind === 'expansion' || kind === 'reactivation';
-  if (positive ? !value.isPositive() || value.isZero() : !value.isNegative() || value.isZero()) {
+  if (positive ? !value.greaterThan(0) : !value.lessThan(0)) {
     throw new InvariantViolation(`a ${kind} movement cannot be ${value.toString()}`);
   }
 }
