@@ -52,15 +52,15 @@ export function decodePosition(position: GlobalPosition): Position | 'start' {
 }
 
 /**
- * The position a server checkpoint (a caughtUp or checkpoint message) lets us resume after, or
- * null when the server sent a marker rather than a position. A checkpoint whose prepare part is
- * below its commit part sits before the record at `commit`, so we step back one: the record is
- * then considered again rather than skipped.
+ * The position a server checkpoint (a caughtUp message) lets us resume after, or null when the
+ * server sent none or a "-1" marker. The server sends the position of the last event it sent or
+ * the start of the last page it read; events before it were sent or dropped by the filter, and
+ * it skips events at or before it itself when it goes live, so resuming after its commit part
+ * (a record boundary, as the server needs) neither skips nor repeats an event the filter keeps.
  */
 export function checkpointCommit(position: Position | undefined): bigint | null {
   if (position === undefined) return null;
-  if (position.commit > POSITION_VALID_MAX || position.prepare > POSITION_VALID_MAX) return null;
-  if (position.prepare < position.commit) return position.commit === 0n ? null : position.commit - 1n;
+  if (position.commit > POSITION_VALID_MAX) return null;
   return position.commit;
 }
 

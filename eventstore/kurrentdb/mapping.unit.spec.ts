@@ -62,11 +62,11 @@ describe('positions', () => {
     expect(() => decodePosition('00000000000000000012:00000000000000000034')).toThrow(TypeError);
   });
 
-  it('turns a server checkpoint into a position that never skips the record it points at', () => {
+  it('takes the commit part of a server checkpoint, and nothing from a "-1" marker', () => {
     expect(checkpointCommit(undefined)).toBeNull();
     expect(checkpointCommit({ commit: 500n, prepare: 500n })).toBe(500n);
-    // A read cursor (prepare below commit) sits before the record at `commit`: step back one.
-    expect(checkpointCommit({ commit: 500n, prepare: 0n })).toBe(499n);
+    // The start of a page the server read: a record boundary it can resume from.
+    expect(checkpointCommit({ commit: 500n, prepare: 0n })).toBe(500n);
     expect(checkpointCommit({ commit: 0n, prepare: 0n })).toBe(0n);
     // The server's "-1" markers arrive as huge unsigned numbers: no position.
     expect(
