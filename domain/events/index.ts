@@ -1,5 +1,6 @@
 import { paymentEventDefinitions } from '../payment/payment.ts';
 import { catalogEventDefinitions } from '../catalog/plan.ts';
+import { tenantEventDefinitions } from '../tenant/tenant.ts';
 import { EventCatalog, type EventDefinition } from './catalog.ts';
 
 /**
@@ -9,6 +10,7 @@ import { EventCatalog, type EventDefinition } from './catalog.ts';
 export const allEventDefinitions: ReadonlyArray<EventDefinition<string, unknown>> = [
   // (aggregates add their definitions here)
   ...catalogEventDefinitions,
+  ...tenantEventDefinitions,
   ...paymentEventDefinitions,
 ];
 

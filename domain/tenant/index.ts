@@ -1,0 +1,2 @@
+export * from './tenant.decide.ts';
+export * from './tenant.ts';
