@@ -1,6 +1,8 @@
 import { paymentEventDefinitions } from '../payment/payment.ts';
 import { catalogEventDefinitions } from '../catalog/plan.ts';
 import { tenantEventDefinitions } from '../tenant/tenant.ts';
+import { customerBalanceEventDefinitions } from '../customer-balance/customer-balance.ts';
+import { invoiceEventDefinitions } from '../invoice/index.ts';
 import { EventCatalog, type EventDefinition } from './catalog.ts';
 
 /**
@@ -9,6 +11,8 @@ import { EventCatalog, type EventDefinition } from './catalog.ts';
  */
 export const allEventDefinitions: ReadonlyArray<EventDefinition<string, unknown>> = [
   // (aggregates add their definitions here)
+  ...invoiceEventDefinitions,
+  ...customerBalanceEventDefinitions,
   ...catalogEventDefinitions,
   ...tenantEventDefinitions,
   ...paymentEventDefinitions,
