@@ -58,6 +58,8 @@ export const appendAttemptsMax = 5;
 /** `listStreams` scans `$all`; it refuses logs longer than this rather than run for hours. */
 export const listStreamsScanEventsMax = 5_000_000;
 const scanPageEvents = 1000;
+/** A readAll whose filter keeps few events reads on page by page, up to this many pages. */
+const readAllPagesMax = 1000;
 const headReadsInParallel = 8;
 export const pingTimeoutMs = 3000;
 
@@ -455,7 +457,7 @@ export class KurrentDbEventStore implements EventStore {
     // KurrentDB's readAll includes the event at its start position; the port's `after` excludes
     // it. We start at `after` and skip what is not strictly beyond it. A page can also come back
     // short of matches when our side of the filter drops some, so we read on, page by page.
-    for (let pages = 0; result.length < maxCount && pages < eventsPerReadMax; pages += 1) {
+    for (let pages = 0; result.length < maxCount && pages < readAllPagesMax; pages += 1) {
       const pageSize = Math.min(maxCount - result.length + 1, scanPageEvents + 1);
       const from = decodePosition(after);
       let seen = 0;
