@@ -224,7 +224,7 @@ export class KurrentDbEventStore implements EventStore {
       after = window ?? [];
     }
     if (after.length > 0) {
-      const retry = this.#matchRetry(streamName, events, after, base);
+      const retry = this.#matchRetry(events, after, base.firstRevision);
       if (retry === null) {
         throw new WrongExpectedRevision(streamName, expected, await this.streamRevision(streamName));
       }
@@ -249,15 +249,10 @@ export class KurrentDbEventStore implements EventStore {
       const ids = new Set(events.map((e) => e.id));
       const firstSeen = ordered.findIndex((e) => ids.has(e.id));
       if (firstSeen >= 0) {
-        const anchor = firstSeen === 0 ? undefined : ordered[firstSeen - 1];
         const first = ordered[firstSeen]!;
-        const base: AppendBase = {
-          firstRevision: first.revision,
-          prevHash: anchor?.hash ?? (first.revision === 0n ? GENESIS_HASH : null) ?? '',
-        };
         const retry =
-          ordered[firstSeen]!.id === events[0]!.id
-            ? this.#matchRetry(streamName, events, ordered.slice(firstSeen), base)
+          first.id === events[0]!.id
+            ? this.#matchRetry(events, ordered.slice(firstSeen), first.revision)
             : null;
         if (retry === null) {
           throw new WrongExpectedRevision(streamName, expected, ordered.at(-1)!.revision);
@@ -283,28 +278,19 @@ export class KurrentDbEventStore implements EventStore {
 
   /**
    * Whether `found` (the events from `base.firstRevision` on) is this very append recorded
-   * before. Null when they are other events; DuplicateEventId when an id matches but its content
-   * does not, since a retry must carry the same facts.
+   * before: the same ids at the same revisions. Null when they are other events. Ids decide, as
+   * on PostgreSQL and in KurrentDB's own check: a retry may carry metadata that differs (a later
+   * `occurredAt`), and it must still be recognised.
    */
   #matchRetry(
-    streamName: string,
     events: readonly PreparedEvent[],
     found: readonly RecordedEvent[],
-    base: AppendBase,
+    firstRevision: bigint,
   ): AppendResult | null {
     if (found.length < events.length) return null;
-    let prevHash = base.prevHash;
     for (let i = 0; i < events.length; i += 1) {
-      const event = events[i]!;
       const stored = found[i]!;
-      if (stored.id !== event.id || stored.revision !== base.firstRevision + BigInt(i)) return null;
-      // The stored hash already chains to the stored previous event; when we know that event's
-      // hash we can tell whether the content is the same without re-reading anything.
-      if (prevHash !== '') {
-        const expectedHash = chainHash(prevHash, streamName, stored.revision, event.contentHash);
-        if (expectedHash !== stored.hash) throw new DuplicateEventId(event.id, streamName);
-      }
-      prevHash = stored.hash;
+      if (stored.id !== events[i]!.id || stored.revision !== firstRevision + BigInt(i)) return null;
     }
     const last = found[events.length - 1]!;
     return { nextExpectedRevision: last.revision, position: last.position, idempotent: true };
