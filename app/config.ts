@@ -34,6 +34,12 @@ export const configSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** Secret for signing session cookies and CSRF tokens; generated per data dir when absent. */
   SESSION_SECRET: z.string().min(32).optional(),
+  /** Requests per minute allowed to one user, API token (or address, before sign-in). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Sign-in attempts per minute allowed from one address. */
+  API_SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** The largest request body accepted, in bytes. */
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1_048_576).default(1_048_576),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as eventLog from './2026_11_25_1600_event_log.ts';
+import * as apiAccess from './2026_11_25_1630_api_access.ts';
 
 /**
  * Every migration, by name. Listed here rather than read from the folder so that the bundle, the
@@ -7,6 +8,7 @@ import * as eventLog from './2026_11_25_1600_event_log.ts';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_25_1600_event_log': eventLog,
+  '2026_11_25_1630_api_access': apiAccess,
 };
 
 const provider: MigrationProvider = {

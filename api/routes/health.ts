@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Ledger } from '../../app/runtime.ts';
 import type { HealthCheck } from '../app.ts';
 
@@ -30,8 +31,24 @@ async function timed(name: string, fn: () => Promise<{ ok: boolean; detail?: Rec
 }
 
 /** GET /api/health: the event store and the read-model database, 503 when either is down. */
-export const healthRoutes: FastifyPluginAsync<Options> = async (app, { ledger, checks }) => {
-  app.get('/api/health', async (_request, reply) => {
+const checkSchema = z.looseObject({
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  error: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+const healthSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.record(z.string(), checkSchema),
+});
+
+export const healthRoutes: FastifyPluginAsyncZod<Options> = async (app, { ledger, checks }) => {
+  const schema = {
+    tags: ['system'],
+    summary: 'Liveness and readiness: the event store, the read-model database and extra checks',
+    response: { 200: healthSchema, 503: healthSchema },
+  };
+  app.get('/api/health', { schema, config: { public: true, rateLimit: false } }, async (_request, reply) => {
     const results = await Promise.all([
       timed('eventStore', async () => {
         await ledger.store.ping();

@@ -1,0 +1,19 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RouteOptions } from '../app.ts';
+import { authRoutes } from './auth/index.ts';
+import { planRoutes } from './plans/index.ts';
+import { tenantRoutes } from './tenants/index.ts';
+import { tokenRoutes } from './tokens/index.ts';
+import { userRoutes } from './users/index.ts';
+
+/**
+ * Every resource's routes, one folder each. A new capability adds its folder and one line here;
+ * `buildApp` registers them in this order with the ledger and the clock.
+ */
+export const resourceRoutes: ReadonlyArray<FastifyPluginAsyncZod<RouteOptions>> = [
+  authRoutes,
+  userRoutes,
+  tokenRoutes,
+  tenantRoutes,
+  planRoutes,
+];

@@ -1,0 +1,101 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { configSchema } from '../app/config.ts';
+import { createLogger } from '../app/logger.ts';
+import { ledgerCatalog } from '../domain/events/index.ts';
+import type { Ledger } from '../app/runtime.ts';
+import { freshEventStore, type TestEventStore } from '../test/support/db.ts';
+import { buildApp } from './app.ts';
+import { createToken, createUser } from './auth/accounts.ts';
+import type { Permission, Role } from './auth/permissions.ts';
+
+/**
+ * Test support for API specs: a real app over a fresh PostgreSQL schema, and callers of every
+ * kind (a signed-in user of any role, an API token) that carry their credentials on each call.
+ */
+export const testPassword = 'correct horse battery staple';
+export const testNow = new Date('2026-11-25T10:00:00.000Z');
+
+export interface TestApi {
+  readonly app: FastifyInstance;
+  readonly ledger: Ledger;
+  readonly database: TestEventStore;
+  /** Signs a new user of this role in and returns a caller that sends its cookie and CSRF token. */
+  signedIn(role: Role, tenantId?: string | null): Promise<Caller>;
+  /** A caller with a new API token for the tenant. */
+  withToken(tenantId: string, permissions: Permission[]): Promise<Caller>;
+  readonly anonymous: Caller;
+  /** How many events the log holds: a refused or invalid call must not change it. */
+  eventCount(): Promise<bigint>;
+  close(): Promise<void>;
+}
+
+export interface Caller {
+  readonly userId: string | null;
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+let users = 0;
+
+export async function testApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const database = await freshEventStore('postgres');
+  const config = configSchema.parse({ LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000', ...env });
+  const ledger: Ledger = {
+    config,
+    logger: createLogger('silent'),
+    catalog: ledgerCatalog(),
+    pool: database.pool,
+    db: database.db,
+    store: database.store,
+    close: async () => undefined,
+  };
+  const app = await buildApp({ ledger, now: () => testNow });
+  await app.ready();
+
+  const caller = (headers: Record<string, string>, userId: string | null): Caller => ({
+    userId,
+    inject: (options) => app.inject({ ...options, headers: { ...headers, ...(options.headers ?? {}) } }),
+  });
+
+  return {
+    app,
+    ledger,
+    database,
+    anonymous: caller({}, null),
+    async signedIn(role, tenantId = null) {
+      users += 1;
+      const email = `${role}-${users}-${Date.now()}@example.test`;
+      const user = await createUser(ledger.db, { email, password: testPassword, role, tenantId });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { email, password: testPassword },
+        remoteAddress: `10.0.${users % 250}.${(users * 7) % 250}`,
+      });
+      if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
+      const cookie = response.cookies.find((c) => c.name === 'ledger_session')!;
+      const { csrfToken } = response.json() as { csrfToken: string };
+      return caller({ cookie: `ledger_session=${cookie.value}`, 'x-csrf-token': csrfToken }, user.userId);
+    },
+    async withToken(tenantId, permissions) {
+      const created = await createToken(ledger.db, {
+        name: 'test',
+        tenantId,
+        permissions,
+        createdBy: 'test',
+        expiresAt: null,
+      });
+      if (created === 'limit_reached') throw new Error('token limit reached');
+      return caller({ authorization: `Bearer ${created.token}` }, null);
+    },
+    async eventCount() {
+      const { rows } = await database.pool.query<{ n: string }>(
+        'SELECT count(*)::text AS n FROM ledger_events',
+      );
+      return BigInt(rows[0]!.n);
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
