@@ -59,6 +59,18 @@ program
     process.exitCode = await runVerify(config(), { json: options.json === true });
   });
 
+const user = program.command('user').description('manage the people who sign in to the API');
+user
+  .command('create')
+  .description('create a user (the first super-admin comes from here); password from LEDGER_USER_PASSWORD or a prompt')
+  .requiredOption('--email <email>', 'e-mail address, used to sign in')
+  .requiredOption('--role <role>', 'superadmin, accountant, auditor, tenant_admin or service')
+  .option('--tenant <tenantId>', 'the tenant of a tenant_admin or service user')
+  .action(async (options: { email: string; role: string; tenant?: string }) => {
+    const { runCreateUser } = await import('./user.ts');
+    process.exitCode = await runCreateUser(config(), options);
+  });
+
 const bench = program.command('bench').description('measure throughput beside a baseline in the same run');
 bench
   .command('eventstore')
