@@ -123,9 +123,10 @@ export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): 
  * - with 'any' or 'stream_exists', a retry is recognised among the last
  *   `idempotencyLookbackEvents` events of the stream;
  * - an id reused in another stream is caught by a claim: before the first write of an event id,
- *   a metadata event in `$$ledger-event-id-<id>` records the stream it belongs to (written with
- *   expected state "no stream", so the first claim wins). Only the first id of each append is
- *   claimed, as ids come from one idempotency key per command.
+ *   a metadata event in `$$ledger-event-id-<id>` records the stream it belongs to and the revision
+ *   it was meant for (written with expected state "no stream", so the first claim wins). The
+ *   revision also lets a retry be recognised when it comes at a later revision than the original.
+ *   Only the first id of each append is claimed, as ids come from one idempotency key per command.
  */
 export class KurrentDbEventStore implements EventStore {
   readonly kind = 'kurrentdb' as const;
@@ -302,7 +303,8 @@ export class KurrentDbEventStore implements EventStore {
     base: AppendBase,
     streamState: typeof NO_STREAM | bigint,
   ): Promise<AppendResult> {
-    await this.#claim(events[0]!.id, streamName);
+    const earlier = await this.#claim(events, streamName, base.firstRevision);
+    if (earlier !== null) return earlier;
     let prevHash = base.prevHash;
     const payload = events.map((event, index) => {
       const hash = chainHash(prevHash, streamName, base.firstRevision + BigInt(index), event.contentHash);
@@ -338,28 +340,45 @@ export class KurrentDbEventStore implements EventStore {
     return { nextExpectedRevision, position: last.position, idempotent: false };
   }
 
-  /** Binds an event id to its stream for good; refuses the id if another stream holds it. */
-  async #claim(eventId: string, streamName: string): Promise<void> {
+  /**
+   * Binds the append's first event id to its stream for good, recording the revision it is meant
+   * for. A claim already there for another stream refuses the id. One for this stream is an
+   * earlier attempt of this append: if its events are at the revision it recorded, this is a
+   * retry and the first result is returned; if not, that attempt failed and this one goes ahead.
+   */
+  async #claim(
+    events: readonly PreparedEvent[],
+    streamName: string,
+    firstRevision: bigint,
+  ): Promise<AppendResult | null> {
+    const eventId = events[0]!.id;
     const metastream = claimMetastream(eventId);
     try {
       await this.#client.appendToStream(
         metastream,
-        jsonEvent({ type: '$metadata', data: { ledgerStream: streamName } }),
+        jsonEvent({
+          type: '$metadata',
+          data: { ledgerStream: streamName, revision: firstRevision.toString() },
+        }),
         { streamState: NO_STREAM },
       );
-      return;
+      return null;
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
     }
-    let owner: unknown;
+    let claim: { ledgerStream?: unknown; revision?: unknown } | undefined;
     for await (const resolved of this.#client.readStream(metastream, {
       direction: BACKWARDS,
       fromRevision: END,
       maxCount: 1,
     })) {
-      owner = (resolved.event?.data as { ledgerStream?: unknown } | undefined)?.ledgerStream;
+      claim = resolved.event?.data as typeof claim;
     }
-    if (owner !== streamName) throw new DuplicateEventId(eventId, streamName);
+    if (claim?.ledgerStream !== streamName) throw new DuplicateEventId(eventId, streamName);
+    if (typeof claim.revision !== 'string' || !/^\d+$/.test(claim.revision)) return null;
+    const claimed = BigInt(claim.revision);
+    const found = (await this.#readForwards(streamName, claimed, events.length)) ?? [];
+    return this.#matchRetry(events, found, claimed);
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
