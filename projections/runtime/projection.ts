@@ -1,0 +1,84 @@
+import type { RecordedEvent } from '../../eventstore/port.ts';
+import type { SqlClient } from '../../eventstore/sql.ts';
+
+/**
+ * What a read model is to the runner: a name, a version, the tables it owns, the events it reads,
+ * and a pure `evolve(event) → row operations`. The runner owns the transaction: it merges the
+ * operations of a whole batch by row key, writes them as a few multi-row statements and commits
+ * them with the checkpoint.
+ *
+ * A projection that must look at rows to decide (risk scores, MRR per day) adds `afterBatch`,
+ * which runs in the same transaction once the batch's rows are written.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Bump it when the rows a given history produces change: the runner then asks for a rebuild. */
+  readonly version: number;
+  readonly tables: readonly TableSpec[];
+  /** The event types `evolve` reads (`'all'` for every one); other events only move the checkpoint. */
+  readonly eventTypes: readonly string[] | 'all';
+  evolve(event: RecordedEvent): readonly RowOp[];
+  afterBatch?(tx: SqlClient, context: BatchContext): Promise<void>;
+}
+
+export interface TableSpec {
+  /** The live name; during a rebuild the runner writes to a shadow table beside it. */
+  readonly name: string;
+  /** The primary key columns: upserts and patches find their row by them. */
+  readonly key: readonly string[];
+}
+
+/** A column value as it goes into `jsonb_populate_recordset`: money as strings, never a JS number. */
+export type Value = string | number | boolean | null | readonly unknown[] | { readonly [k: string]: unknown };
+export type Row = Readonly<Record<string, Value>>;
+
+export type RowOp =
+  /** Insert the row, or on a key conflict overwrite the columns given. */
+  | { readonly kind: 'upsert'; readonly table: string; readonly row: Row }
+  /**
+   * Change an existing row found by `key`: `set` overwrites columns, `add` adds integer deltas
+   * (minor units, counts) to bigint columns. A patch on a row that does not exist changes nothing.
+   */
+  | {
+      readonly kind: 'patch';
+      readonly table: string;
+      readonly key: Row;
+      readonly set?: Row;
+      readonly add?: Readonly<Record<string, bigint>>;
+    };
+
+export interface BatchContext {
+  /** The quoted name to use in SQL for a table: the live one, or its shadow during a rebuild. */
+  table(name: string): string;
+  /** The events of this batch that the projection reads, in log order. */
+  readonly events: readonly RecordedEvent[];
+}
+
+export function handles(projection: Projection, eventType: string): boolean {
+  return projection.eventTypes === 'all' || projection.eventTypes.includes(eventType);
+}
+
+/** Small helpers so `evolve` functions read as data. */
+export const upsert = (table: string, row: Row): RowOp => ({ kind: 'upsert', table, row });
+export const patch = (
+  table: string,
+  key: Row,
+  changes: { set?: Row; add?: Readonly<Record<string, bigint>> },
+): RowOp => ({ kind: 'patch', table, key, ...changes });
+
+/** Raised when a projection cannot apply an event: the projection stops on it, naming it. */
+export class PoisonEvent extends Error {
+  override readonly name = 'PoisonEvent';
+  constructor(
+    readonly projection: string,
+    readonly event: Pick<RecordedEvent, 'id' | 'type' | 'streamName' | 'position' | 'revision'>,
+    readonly reason: unknown,
+  ) {
+    super(
+      `projection ${projection} cannot apply event ${event.type} ${event.id} (${event.streamName}@${event.revision}, position ${event.position}): ${
+        reason instanceof Error ? reason.message : String(reason)
+      }`,
+      { cause: reason },
+    );
+  }
+}

@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../../eventstore/port.ts';
+import type { SqlClient, SqlPool } from '../../eventstore/sql.ts';
+import { applyEvents, type TableResolver } from './apply.ts';
+import { acquireLeases, registerProjections, releaseLeases } from './checkpoints.ts';
+import type { Projection } from './projection.ts';
+import { ident } from './row-writer.ts';
+import { eventsPerBatchMax, ProjectionRunner } from './runner.ts';
+
+/** Shadow tables sit beside the live ones under this suffix until the swap. */
+export const shadowSuffix = '__rebuild';
+const eventsPerBatchDefault = 5000;
+/** How many batches the swap may still apply under lock before it gives up and tries again. */
+const swapCatchUpBatchesMax = 20;
+const leaseWaitMsMax = 120_000;
+
+export interface RebuildProgress {
+  readonly eventsDone: number;
+  readonly position: GlobalPosition;
+}
+
+export interface RebuildOptions {
+  readonly pool: SqlPool;
+  readonly store: EventStore;
+  readonly projections: readonly Projection[];
+  readonly eventsPerBatch?: number;
+  /**
+   * Determinism check: freeze the live projections (take their leases), bring them to the head,
+   * rebuild to exactly the same position, and compare every table's checksum before swapping.
+   */
+  readonly check?: boolean;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+}
+
+export interface TableChecksum {
+  readonly table: string;
+  readonly rows: string;
+  readonly md5: string;
+}
+
+export interface RebuildReport {
+  readonly projections: readonly string[];
+  readonly eventsDone: number;
+  readonly position: GlobalPosition;
+  /** With `check`: the live and rebuilt checksums, table by table. */
+  readonly comparison: readonly { table: string; live: TableChecksum; rebuilt: TableChecksum }[] | null;
+  readonly identical: boolean | null;
+}
+
+export class RebuildMismatch extends Error {
+  override readonly name = 'RebuildMismatch';
+  constructor(readonly tables: readonly string[]) {
+    super(`rebuild is not deterministic: ${tables.join(', ')} differ from the live rows`);
+  }
+}
+
+const shadowName = (table: string) => `${table}${shadowSuffix}`;
+const shadowTables: TableResolver = (table) => ident(shadowName(table));
+
+/**
+ * An order-independent checksum of a table's rows: the md5 of the sorted md5s of every row's text
+ * form, and the row count. Two tables with the same rows in any physical order agree.
+ */
+export async function tableChecksum(db: SqlClient, table: string): Promise<TableChecksum> {
+  const { rows } = await db.query<{ rows: string; md5: string }>(
+    `SELECT count(*)::text AS rows,
+            md5(coalesce(string_agg(h, '' ORDER BY h), '')) AS md5
+       FROM (SELECT md5(t::text) AS h FROM ${ident(table)} t) s`,
+  );
+  return { table, rows: rows[0]!.rows, md5: rows[0]!.md5 };
+}
+
+async function createShadows(db: SqlClient, projections: readonly Projection[]): Promise<void> {
+  for (const projection of projections) {
+    for (const { name } of projection.tables) {
+      await db.query(`DROP TABLE IF EXISTS ${shadowTables(name)}`);
+      await db.query(`CREATE TABLE ${shadowTables(name)} (LIKE ${ident(name)} INCLUDING ALL)`);
+    }
+  }
+}
+
+async function dropShadows(db: SqlClient, projections: readonly Projection[]): Promise<void> {
+  for (const projection of projections)
+    for (const { name } of projection.tables) await db.query(`DROP TABLE IF EXISTS ${shadowTables(name)}`);
+}
+
+/** The index names of a table with the part that names the table cut out, to pair live and shadow. */
+async function indexes(db: SqlClient, table: string): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ indexname: string; indexdef: string }>(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1`,
+    [table],
+  );
+  return new Map(rows.map((r) => [r.indexdef.replace(/^.*? ON \S+ /, ''), r.indexname]));
+}
+
+/** Swaps every shadow in for its live table, keeping the live index names. Runs inside the swap transaction. */
+async function swapTables(tx: SqlClient, projections: readonly Projection[]): Promise<void> {
+  for (const projection of projections) {
+    for (const { name } of projection.tables) {
+      const live = await indexes(tx, name);
+      const shadow = await indexes(tx, shadowName(name));
+      await tx.query(`DROP TABLE ${ident(name)}`);
+      await tx.query(`ALTER TABLE ${shadowTables(name)} RENAME TO ${ident(name)}`);
+      for (const [definition, shadowIndex] of shadow) {
+        const liveIndex = live.get(definition);
+        if (liveIndex !== undefined)
+          await tx.query(`ALTER INDEX ${ident(shadowIndex)} RENAME TO ${ident(liveIndex)}`);
+      }
+    }
+  }
+}
+
+/**
+ * Rebuilds projections beside the live ones: fresh shadow tables fed from the start of the log in
+ * big batches (one read serves every projection), then one transaction that locks the live
+ * checkpoints, applies the last events, swaps the tables in and moves the checkpoints. Until that
+ * moment the live tables keep answering and the live projector keeps them current. A crash before
+ * the swap leaves the live tables untouched; the next rebuild starts over.
+ */
+export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
+  const { pool, store, projections } = options;
+  const batch = Math.min(options.eventsPerBatch ?? eventsPerBatchDefault, eventsPerBatchMax);
+  await registerProjections(pool, projections);
+  const owner = `rebuild:${randomUUID().slice(0, 8)}`;
+  let frozenAt: GlobalPosition | null = null;
+  if (options.check === true) {
+    await takeLeases(pool, owner, projections);
+    // Bring the live rows to the head while nobody else may write them, then hold them there.
+    await new ProjectionRunner({
+      pool,
+      store,
+      projections,
+      owner,
+      eventsPerBatch: batch,
+      leaseMs: leaseWaitMsMax,
+    }).catchUp();
+    frozenAt = await store.headPosition();
+  }
+  await createShadows(pool, projections);
+  let position: GlobalPosition = '';
+  let eventsDone = 0;
+  try {
+    const apply = async (tx: SqlClient, events: readonly RecordedEvent[]) => {
+      for (const projection of projections) await applyEvents(tx, projection, events, shadowTables);
+    };
+    // Reads run one batch ahead of the writes so the log and the read models work at the same time.
+    let next: Promise<RecordedEvent[]> = store.readAll({ after: position, maxCount: batch });
+    for (;;) {
+      let events = await next;
+      if (frozenAt !== null) events = events.filter((e) => e.position <= frozenAt!);
+      if (events.length === 0) break;
+      position = events.at(-1)!.position;
+      const full = events.length === batch;
+      next = full ? store.readAll({ after: position, maxCount: batch }) : Promise.resolve([]);
+      await pool.transaction((tx) => apply(tx, events));
+      eventsDone += events.length;
+      options.onProgress?.({ eventsDone, position });
+      if (!full) break;
+    }
+    // Let the prefetch settle before anything else uses the pool.
+    await next.catch(() => []);
+
+    let comparison: { table: string; live: TableChecksum; rebuilt: TableChecksum }[] | null = null;
+    if (frozenAt !== null) {
+      comparison = [];
+      for (const projection of projections) {
+        for (const { name } of projection.tables) {
+          const [live, rebuilt] = [
+            await tableChecksum(pool, name),
+            await tableChecksum(pool, shadowName(name)),
+          ];
+          comparison.push({ table: name, live, rebuilt: { ...rebuilt, table: name } });
+        }
+      }
+      const differing = comparison.filter(
+        (c) => c.live.md5 !== c.rebuilt.md5 || c.live.rows !== c.rebuilt.rows,
+      );
+      if (differing.length > 0) throw new RebuildMismatch(differing.map((d) => d.table));
+    }
+
+    const finalPosition = await swap(
+      pool,
+      store,
+      projections,
+      position,
+      batch,
+      apply,
+      frozenAt === null ? null : owner,
+    );
+    eventsDone += finalPosition.applied;
+    return {
+      projections: projections.map((p) => p.name),
+      eventsDone,
+      position: finalPosition.position,
+      comparison,
+      identical: comparison === null ? null : true,
+    };
+  } catch (error) {
+    await dropShadows(pool, projections).catch(() => undefined);
+    throw error;
+  } finally {
+    if (frozenAt !== null) await releaseLeases(pool, owner).catch(() => undefined);
+  }
+}
+
+async function takeLeases(pool: SqlPool, owner: string, projections: readonly Projection[]): Promise<void> {
+  const deadline = Date.now() + leaseWaitMsMax;
+  for (;;) {
+    const held = await acquireLeases(pool, owner, leaseWaitMsMax, projections);
+    if (held.size === projections.length) return;
+    if (Date.now() > deadline) {
+      const missing = projections.filter((p) => !held.has(p.name)).map((p) => p.name);
+      throw new Error(`could not take the lease of ${missing.join(', ')} (failed, another version, or busy)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function swap(
+  pool: SqlPool,
+  store: EventStore,
+  projections: readonly Projection[],
+  from: GlobalPosition,
+  batch: number,
+  apply: (tx: SqlClient, events: readonly RecordedEvent[]) => Promise<void>,
+  leaseOwner: string | null,
+): Promise<{ position: GlobalPosition; applied: number }> {
+  return pool.transaction(async (tx) => {
+    // Locking the live checkpoints (in name order, so two swaps cannot deadlock) makes every live
+    // batch wait; when they resume, their checkpoint has moved and they start again from it.
+    const names = projections.map((p) => p.name).sort();
+    await tx.query(
+      'SELECT name FROM projection_checkpoints WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE',
+      [names],
+    );
+    let position = from;
+    let applied = 0;
+    for (let i = 0; ; i += 1) {
+      if (i >= swapCatchUpBatchesMax) throw new Error('the log grows faster than the swap can catch up');
+      const events = await store.readAll({ after: position, maxCount: batch });
+      if (events.length === 0) break;
+      await apply(tx, events);
+      position = events.at(-1)!.position;
+      applied += events.length;
+      if (events.length < batch) break;
+    }
+    await swapTables(tx, projections);
+    await tx.query(
+      `UPDATE projection_checkpoints c
+          SET version = p.version, position = $1, status = 'running', error_message = NULL, error_event_id = NULL,
+              error_event_type = NULL, error_stream_name = NULL, error_position = NULL, failed_at = NULL,
+              lease_owner = CASE WHEN c.lease_owner = $2 THEN NULL ELSE c.lease_owner END,
+              lease_expires_at = CASE WHEN c.lease_owner = $2 THEN NULL ELSE c.lease_expires_at END,
+              updated_at = now()
+         FROM unnest($3::text[], $4::int[]) AS p(name, version)
+        WHERE c.name = p.name`,
+      [position, leaseOwner, projections.map((p) => p.name), projections.map((p) => p.version)],
+    );
+    return { position, applied };
+  });
+}

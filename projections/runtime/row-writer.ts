@@ -1,0 +1,143 @@
+import type { SqlClient } from '../../eventstore/sql.ts';
+import type { Row, RowOp, TableSpec, Value } from './projection.ts';
+
+/** A named limit: one statement never carries more rows than this. */
+export const rowsPerStatementMax = 5000;
+
+interface Pending {
+  readonly table: string;
+  readonly key: Row;
+  /** Set when the batch inserts (or overwrites) the row: later patches fold into it. */
+  row: Record<string, Value> | null;
+  set: Record<string, Value>;
+  add: Record<string, bigint>;
+}
+
+/**
+ * Collects a batch's row operations, merged by row key in log order, and writes them as one
+ * multi-row statement per table and column shape: first the upserts, then the patches. Because
+ * every operation on a key is folded into one pending change before anything is written, the
+ * result is the same as applying the operations one by one, at a fraction of the round trips.
+ */
+export class RowWriter {
+  readonly #specs: ReadonlyMap<string, TableSpec>;
+  readonly #pending = new Map<string, Pending>();
+
+  constructor(tables: readonly TableSpec[]) {
+    this.#specs = new Map(tables.map((t) => [t.name, t]));
+  }
+
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  push(op: RowOp): void {
+    const spec = this.#specs.get(op.table);
+    if (spec === undefined) throw new Error(`table ${op.table} is not one of the projection's tables`);
+    const source = op.kind === 'upsert' ? op.row : op.key;
+    const key: Record<string, Value> = {};
+    for (const column of spec.key) {
+      const value = source[column];
+      if (value === undefined || value === null)
+        throw new Error(`${op.table}: key column ${column} is missing`);
+      key[column] = value;
+    }
+    const id = `${op.table}\u0000${JSON.stringify(spec.key.map((c) => key[c]))}`;
+    let entry = this.#pending.get(id);
+    if (entry === undefined) {
+      entry = { table: op.table, key, row: null, set: {}, add: {} };
+      this.#pending.set(id, entry);
+    }
+    if (op.kind === 'upsert') {
+      const row: Record<string, Value> = { ...(entry.row ?? {}), ...entry.set, ...op.row };
+      for (const column of Object.keys(op.row)) delete entry.add[column];
+      entry.row = row;
+      entry.set = {};
+      return;
+    }
+    for (const [column, value] of Object.entries(op.set ?? {})) {
+      delete entry.add[column];
+      if (entry.row !== null) entry.row[column] = value;
+      else entry.set[column] = value;
+    }
+    for (const [column, delta] of Object.entries(op.add ?? {})) {
+      const target =
+        entry.row !== null && column in entry.row ? entry.row : column in entry.set ? entry.set : null;
+      if (target !== null) target[column] = (BigInt(String(target[column] ?? '0')) + delta).toString();
+      else entry.add[column] = (entry.add[column] ?? 0n) + delta;
+    }
+  }
+
+  /** Writes everything pending through `tx`; `resolve` maps a table to its quoted SQL name. */
+  async flush(tx: SqlClient, resolve: (table: string) => string): Promise<number> {
+    const upserts = new Map<string, { table: string; columns: string[]; rows: Record<string, Value>[] }>();
+    const patches = new Map<
+      string,
+      { table: string; set: string[]; add: string[]; rows: Record<string, Value>[] }
+    >();
+    for (const entry of this.#pending.values()) {
+      if (entry.row !== null) {
+        const columns = Object.keys(entry.row).sort();
+        const shape = `${entry.table}\u0000${columns.join(',')}`;
+        let group = upserts.get(shape);
+        if (group === undefined) {
+          group = { table: entry.table, columns, rows: [] };
+          upserts.set(shape, group);
+        }
+        group.rows.push(entry.row);
+      }
+      const set = Object.keys(entry.set).sort();
+      const add = Object.keys(entry.add).sort();
+      if (set.length + add.length > 0) {
+        const shape = `${entry.table}\u0000${set.join(',')}\u0000${add.join(',')}`;
+        let group = patches.get(shape);
+        if (group === undefined) {
+          group = { table: entry.table, set, add, rows: [] };
+          patches.set(shape, group);
+        }
+        const row: Record<string, Value> = { ...entry.key, ...entry.set };
+        for (const column of add) row[column] = entry.add[column]!.toString();
+        group.rows.push(row);
+      }
+    }
+    let statements = 0;
+    for (const group of upserts.values()) {
+      const spec = this.#specs.get(group.table)!;
+      const name = resolve(group.table);
+      const columns = group.columns.map(ident).join(', ');
+      const updates = group.columns.filter((c) => !spec.key.includes(c));
+      const onConflict =
+        updates.length === 0
+          ? 'DO NOTHING'
+          : `DO UPDATE SET ${updates.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ')}`;
+      const text = `INSERT INTO ${name} (${columns})
+        SELECT ${columns} FROM jsonb_populate_recordset(NULL::${name}, $1::jsonb)
+        ON CONFLICT (${spec.key.map(ident).join(', ')}) ${onConflict}`;
+      for (let i = 0; i < group.rows.length; i += rowsPerStatementMax) {
+        await tx.query(text, [JSON.stringify(group.rows.slice(i, i + rowsPerStatementMax))]);
+        statements += 1;
+      }
+    }
+    for (const group of patches.values()) {
+      const spec = this.#specs.get(group.table)!;
+      const name = resolve(group.table);
+      const assignments = [
+        ...group.set.map((c) => `${ident(c)} = v.${ident(c)}`),
+        ...group.add.map((c) => `${ident(c)} = t.${ident(c)} + v.${ident(c)}`),
+      ].join(', ');
+      const match = spec.key.map((c) => `t.${ident(c)} = v.${ident(c)}`).join(' AND ');
+      const text = `UPDATE ${name} AS t SET ${assignments}
+        FROM jsonb_populate_recordset(NULL::${name}, $1::jsonb) AS v WHERE ${match}`;
+      for (let i = 0; i < group.rows.length; i += rowsPerStatementMax) {
+        await tx.query(text, [JSON.stringify(group.rows.slice(i, i + rowsPerStatementMax))]);
+        statements += 1;
+      }
+    }
+    this.#pending.clear();
+    return statements;
+  }
+}
+
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
