@@ -384,7 +384,12 @@ export class KurrentDbEventStore implements EventStore {
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.#assertOpen();
     const forwards = (options.direction ?? 'forwards') === 'forwards';
-    const maxCount = Math.min(options.maxCount ?? eventsPerStreamReadMax, eventsPerStreamReadMax);
+    // Without a maxCount the whole stream is asked for: one event more than the cap tells a
+    // stream that is too long from one that is exactly that long.
+    const maxCount =
+      options.maxCount === undefined
+        ? eventsPerStreamReadMax + 1
+        : Math.min(options.maxCount, eventsPerStreamReadMax);
     if (!Number.isInteger(maxCount) || maxCount < 0) throw new RangeError('maxCount is a whole number');
     if (maxCount === 0) return [];
     const fromRevision = options.fromRevision ?? (forwards ? CLIENT_START : END);
@@ -399,7 +404,7 @@ export class KurrentDbEventStore implements EventStore {
       if ((await this.streamRevision(streamName)) === null) throw new StreamNotFound(streamName);
     }
     if (events.length === 0 && options.fromRevision === undefined) throw new StreamNotFound(streamName);
-    if (options.maxCount === undefined && events.length >= eventsPerStreamReadMax) {
+    if (events.length > eventsPerStreamReadMax) {
       // A fold over a silently truncated stream would decide on a wrong state: refuse instead.
       throw new RangeError(
         `stream ${streamName} has more than ${eventsPerStreamReadMax} events: read it in pages with maxCount`,
