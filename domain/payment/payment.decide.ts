@@ -1,5 +1,12 @@
 import { equals, isPositive, type Money, toMoneyJson } from '../money/index.ts';
-import { accept, assertNever, type Decider, type Decision, refuse } from '../shared/decider.ts';
+import {
+  accept,
+  assertNever,
+  type Decider,
+  type Decision,
+  InvariantViolation,
+  refuse,
+} from '../shared/decider.ts';
 import {
   evolvePayment,
   initialPaymentState,
@@ -65,6 +72,16 @@ export type PaymentCommand =
       };
     }
   | {
+      /** The plan from `allocatePayment` (allocation.ts), computed by the caller from fresh invoices. */
+      readonly type: 'AllocatePayment';
+      readonly data: {
+        readonly paymentId: string;
+        readonly allocations: ReadonlyArray<{ readonly invoiceId: string; readonly amount: Money }>;
+        readonly credit: Money;
+        readonly allocatedAt: string;
+      };
+    }
+  | {
       readonly type: 'RefundPayment';
       readonly data: {
         readonly paymentId: string;
@@ -111,6 +128,8 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
       return recordFailure(command.data, state);
     case 'RefundPayment':
       return refund(command.data, state);
+    case 'AllocatePayment':
+      return allocate(command.data, state);
     default:
       return assertNever(command, 'payment command');
   }
@@ -322,6 +341,66 @@ function refund(
       refundedAt: data.refundedAt,
     },
   });
+}
+
+function allocate(
+  data: Extract<PaymentCommand, { type: 'AllocatePayment' }>['data'],
+  state: PaymentState,
+): PaymentDecision {
+  switch (state.status) {
+    case 'none':
+      return refuse('payment_not_found', `payment ${data.paymentId} does not exist`, 'paymentId');
+    case 'flagged':
+      return refuse('payment_under_review', 'the payment is held for review', 'paymentId');
+    case 'pending':
+    case 'failed':
+      return refuse('payment_not_succeeded', 'only money received can be allocated', 'paymentId');
+    case 'refunded':
+      if (state.settlement.allocation !== null) return accept();
+      return refuse(
+        'payment_fully_refunded',
+        `payment ${data.paymentId} was refunded before allocation`,
+        'paymentId',
+      );
+    case 'succeeded': {
+      // Allocation is decided once: a second plan (a retried or racing reaction) records nothing.
+      if (state.settlement.allocation !== null) return accept();
+      const { paid } = state.settlement;
+      let total = data.credit.amountMinor;
+      for (const part of data.allocations) {
+        if (part.amount.currency !== paid.currency || part.amount.amountMinor <= 0n) {
+          throw new InvariantViolation(
+            `allocation part ${part.invoiceId} is not a positive ${paid.currency} amount`,
+          );
+        }
+        total += part.amount.amountMinor;
+      }
+      if (
+        data.credit.currency !== paid.currency ||
+        data.credit.amountMinor < 0n ||
+        total !== paid.amountMinor
+      ) {
+        throw new InvariantViolation(
+          `allocation of payment ${data.paymentId} does not add up to the amount paid`,
+        );
+      }
+      return accept({
+        type: 'PaymentAllocated',
+        data: {
+          paymentId: state.core.paymentId,
+          tenantId: state.core.tenantId,
+          allocations: data.allocations.map((a) => ({
+            invoiceId: a.invoiceId,
+            amount: toMoneyJson(a.amount),
+          })),
+          credit: toMoneyJson(data.credit),
+          allocatedAt: data.allocatedAt,
+        },
+      });
+    }
+    default:
+      return assertNever(state, 'payment state');
+  }
 }
 
 function checkInvoiceIds(invoiceIds: readonly string[]): string | null {

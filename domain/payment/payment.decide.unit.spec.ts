@@ -1,7 +1,7 @@
 // Proves the payment decider records money once, flags amounts that differ from the session,
 // never refunds more than was paid, and refuses everything else with one code from a closed list.
 import { describe, expect, it } from 'vitest';
-import { moneyOf } from '../money/index.ts';
+import { money, moneyOf } from '../money/index.ts';
 import { fold } from '../shared/decider.ts';
 import { spec } from '../shared/testing.ts';
 import { type PaymentCommand, paymentDecider, paymentRefusalCodes } from './payment.decide.ts';
@@ -136,6 +136,17 @@ const manual = (major = '50000'): PaymentCommand => ({
   },
 });
 
+const allocateAll = (credit = '0'): PaymentCommand => ({
+  type: 'AllocatePayment',
+  data: {
+    paymentId: 'pay-1',
+    allocations:
+      credit === '11800' ? [] : [{ invoiceId: 'inv-1', amount: money(11800n - BigInt(credit), 'XOF') }],
+    credit: xof(credit),
+    allocatedAt: later,
+  },
+});
+
 describe('payment decider: refusals, from the top rule down', () => {
   const table: ReadonlyArray<{
     name: string;
@@ -255,6 +266,25 @@ describe('payment decider: refusals, from the top rule down', () => {
       when: refund('1801', 'r-2'),
       code: 'refund_exceeds_paid',
     },
+    { name: 'allocate an unknown payment', given: [], when: allocateAll(), code: 'payment_not_found' },
+    {
+      name: 'allocate while held for review',
+      given: [initiated, flagged],
+      when: allocateAll(),
+      code: 'payment_under_review',
+    },
+    {
+      name: 'allocate money not received',
+      given: [initiated],
+      when: allocateAll(),
+      code: 'payment_not_succeeded',
+    },
+    {
+      name: 'allocate after a full refund',
+      given: [initiated, succeeded, refundedPart('r-1', '11800')],
+      when: allocateAll(),
+      code: 'payment_fully_refunded',
+    },
     {
       name: 'one refund too many',
       given: [initiated, succeeded, ...Array.from({ length: 50 }, (_, i) => refundedPart(`r-${i}`, '1'))],
@@ -336,6 +366,28 @@ describe('payment decider: what gets recorded', () => {
     });
     spec(paymentDecider).given([event!]).when(manual()).thenEvents([]);
     spec(paymentDecider).given([event!]).when(refund('50000')).events();
+  });
+
+  it('records the allocation plan once, and refuses a plan that does not add up', () => {
+    const [planned] = spec(paymentDecider).given([initiated, succeeded]).when(allocateAll('1800')).events();
+    expect(planned).toEqual({
+      type: 'PaymentAllocated',
+      data: {
+        paymentId: 'pay-1',
+        tenantId: 'tenant-1',
+        allocations: [{ invoiceId: 'inv-1', amount: json('10000') }],
+        credit: json('1800'),
+        allocatedAt: later,
+      },
+    });
+    spec(paymentDecider).given([initiated, succeeded, planned!]).when(allocateAll()).thenEvents([]);
+    const wrong: PaymentCommand = {
+      type: 'AllocatePayment',
+      data: { paymentId: 'pay-1', allocations: [], credit: xof('1'), allocatedAt: later },
+    };
+    expect(() => paymentDecider.decide(wrong, fold(paymentDecider, [initiated, succeeded]))).toThrow(
+      /does not add up/,
+    );
   });
 
   it('writes only events that match their catalog schemas', () => {

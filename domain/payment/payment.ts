@@ -116,6 +116,20 @@ export const manualPaymentRecordedSchema = z.object({
   recordedAt: instant,
 });
 
+/**
+ * How a received payment is split between invoices and the tenant's credit, decided once so that
+ * every retry of the allocation follows the same plan (see docs/payments.md). An invoice may end up
+ * taking less than planned if another payment settled it first; the invoice aggregate reports that
+ * excess and it joins the credit.
+ */
+export const paymentAllocatedSchema = z.object({
+  paymentId: id,
+  tenantId: id,
+  allocations: z.array(z.object({ invoiceId: id, amount: positiveMoney })).max(invoiceIdsPerPaymentMax * 10),
+  credit: moneySchema,
+  allocatedAt: instant,
+});
+
 export const paymentEventDefinitions = [
   defineEvent({ type: 'PaymentInitiated', version: 1, schema: paymentInitiatedSchema }),
   defineEvent({ type: 'PaymentSucceeded', version: 1, schema: paymentSucceededSchema }),
@@ -123,6 +137,7 @@ export const paymentEventDefinitions = [
   defineEvent({ type: 'PaymentFlaggedForReview', version: 1, schema: paymentFlaggedForReviewSchema }),
   defineEvent({ type: 'PaymentRefunded', version: 1, schema: paymentRefundedSchema }),
   defineEvent({ type: 'ManualPaymentRecorded', version: 1, schema: manualPaymentRecordedSchema }),
+  defineEvent({ type: 'PaymentAllocated', version: 1, schema: paymentAllocatedSchema }),
 ] as const;
 
 export type PaymentEvent = EventOf<(typeof paymentEventDefinitions)[number]>;
@@ -132,6 +147,7 @@ export type PaymentFailed = Extract<PaymentEvent, { type: 'PaymentFailed' }>;
 export type PaymentFlaggedForReview = Extract<PaymentEvent, { type: 'PaymentFlaggedForReview' }>;
 export type PaymentRefunded = Extract<PaymentEvent, { type: 'PaymentRefunded' }>;
 export type ManualPaymentRecorded = Extract<PaymentEvent, { type: 'ManualPaymentRecorded' }>;
+export type PaymentAllocated = Extract<PaymentEvent, { type: 'PaymentAllocated' }>;
 
 export function paymentStreamName(paymentId: string): string {
   return `payment-${paymentId}`;
@@ -149,6 +165,12 @@ export interface PaymentCore {
   readonly providerSessionId: string | null;
   readonly clientReference: string | null;
   readonly notifTokenSha256: string | null;
+  readonly paymentUrl: string | null;
+}
+
+export interface AllocationPlan {
+  readonly allocations: ReadonlyArray<{ readonly invoiceId: string; readonly amount: Money }>;
+  readonly credit: Money;
 }
 
 export interface Settlement {
@@ -156,6 +178,8 @@ export interface Settlement {
   readonly providerTransactionId: string | null;
   readonly refunded: Money;
   readonly refundIds: readonly string[];
+  /** Null until the allocation is decided. */
+  readonly allocation: AllocationPlan | null;
 }
 
 export type PaymentState =
@@ -195,6 +219,7 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
           providerSessionId: data.providerSessionId,
           clientReference: data.clientReference,
           notifTokenSha256: data.notifTokenSha256,
+          paymentUrl: data.paymentUrl,
         },
       };
     }
@@ -213,12 +238,14 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
           providerSessionId: null,
           clientReference: data.reference,
           notifTokenSha256: null,
+          paymentUrl: null,
         },
         settlement: {
           paid: amount,
           providerTransactionId: null,
           refunded: zero(amount.currency),
           refundIds: [],
+          allocation: null,
         },
       };
     }
@@ -233,6 +260,7 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
           providerTransactionId: event.data.providerTransactionId,
           refunded: zero(paid.currency),
           refundIds: [],
+          allocation: null,
         },
       };
     }
@@ -262,6 +290,19 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
       };
       const fully = refunded.amountMinor === state.settlement.paid.amountMinor;
       return { status: fully ? 'refunded' : 'succeeded', core: state.core, settlement };
+    }
+    case 'PaymentAllocated': {
+      if (state.status !== 'succeeded' && state.status !== 'refunded') {
+        throw new InvariantViolation(`PaymentAllocated on a payment in status ${state.status}`);
+      }
+      const allocation: AllocationPlan = {
+        allocations: event.data.allocations.map((a) => ({
+          invoiceId: a.invoiceId,
+          amount: fromMoneyJson(a.amount),
+        })),
+        credit: fromMoneyJson(event.data.credit),
+      };
+      return { ...state, settlement: { ...state.settlement, allocation } };
     }
     default:
       return assertNever(event, 'payment event');
