@@ -9,7 +9,10 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{domain,eventstore,app,projections,exports,api,scripts}/**/*.unit.spec.ts'],
+          include: [
+            '{domain,eventstore,app,projections,exports,api,scripts}/**/*.unit.spec.ts',
+            'ui/src/**/*.unit.spec.ts',
+          ],
         },
       },
       {

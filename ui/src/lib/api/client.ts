@@ -1,0 +1,119 @@
+import { error, redirect } from '@sveltejs/kit';
+import { type Problem, toProblem } from './problem.ts';
+
+/**
+ * The one door to the API. Pages run their loads in the browser (`ssr = false` in the root layout),
+ * so every call is same-origin and carries the session cookie by itself; state-changing calls add
+ * the CSRF token the API handed out at sign-in, and an Idempotency-Key so a retried click never
+ * records twice.
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+type Fetch = typeof fetch;
+
+let csrfToken: string | null = null;
+
+/** Set by the session after sign-in or `/auth/me`; cleared at sign-out. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export interface CallOptions {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly body?: unknown;
+  /** Reuse the same key when retrying the same submission. */
+  readonly idempotencyKey?: string;
+  readonly ifMatch?: string;
+  readonly fetch?: Fetch;
+}
+
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+export async function api<T>(path: string, options: CallOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  let body: BodyInit | undefined;
+  if (options.body instanceof FormData) {
+    body = options.body;
+  } else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  if (method !== 'GET') {
+    if (csrfToken !== null) headers['x-csrf-token'] = csrfToken;
+    headers['idempotency-key'] = options.idempotencyKey ?? newIdempotencyKey();
+  }
+  if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
+  const run = options.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await run(path, { method, headers, body, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError({ type: 'network', title: 'Network error', status: 0, errors: [] });
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  if (!response.ok) throw new ApiError(toProblem(response.status, parsed, response.statusText || 'Error'));
+  return parsed as T;
+}
+
+/** Builds `/api/v1/x?a=1&b=2`, leaving out empty values. */
+export function withQuery(path: string, query: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs === '' ? path : `${path}?${qs}`;
+}
+
+/**
+ * For load functions: a GET whose expected failures become SvelteKit errors the error page shows
+ * as a state (sign-in, forbidden, not found, not yet available).
+ */
+export async function load<T>(fetcher: Fetch, path: string, currentPath?: string): Promise<T> {
+  try {
+    return await api<T>(path, { fetch: fetcher });
+  } catch (e) {
+    throw toKitError(e, currentPath);
+  }
+}
+
+export function toKitError(e: unknown, currentPath?: string): unknown {
+  if (!(e instanceof ApiError)) return e;
+  const { problem } = e;
+  if (problem.status === 401) {
+    const next = currentPath === undefined ? '' : `?next=${encodeURIComponent(currentPath)}`;
+    return redirect(303, `/sign-in${next}`);
+  }
+  if (problem.status === 403) return error(403, { message: problem.title, kind: 'forbidden' });
+  if (problem.status === 404) {
+    // Fastify's own 404 (no such route) is not a problem document: the API lacks the route.
+    const kind = problem.type === 'about:blank' ? 'unavailable' : 'not_found';
+    return error(404, { message: problem.title, kind });
+  }
+  if (problem.status === 0 || problem.status >= 500) {
+    return error(problem.status === 0 ? 503 : problem.status, {
+      message: problem.requestId ?? problem.title,
+      kind: 'unexpected',
+    });
+  }
+  return error(problem.status, { message: problem.detail ?? problem.title, kind: 'unexpected' });
+}
