@@ -99,3 +99,29 @@ export async function testApi(env: Record<string, string> = {}): Promise<TestApi
     },
   };
 }
+
+/** A valid registration for a Senegalese tenant. */
+export function tenantRegistration(legalName = 'Clinique Les Almadies SARL') {
+  return {
+    legalName,
+    taxId: '0012345672A2',
+    tradeRegisterNumber: 'SN-DKR-2020-B-12345',
+    address: { line1: 'Route des Almadies', city: 'Dakar' },
+    country: 'SN',
+    billingCurrency: 'XOF',
+    billingEmail: 'compta@almadies.example.test',
+    billingPhone: '+221771234567',
+  };
+}
+
+/** Registers a tenant through the API as a super-admin and returns its id. */
+export async function givenTenant(api: TestApi, tenantId: string, legalName?: string): Promise<string> {
+  const admin = await api.signedIn('superadmin');
+  const response = await admin.inject({
+    method: 'POST',
+    url: '/api/v1/tenants',
+    payload: { tenantId, details: tenantRegistration(legalName) },
+  });
+  if (response.statusCode !== 201) throw new Error(`tenant registration failed: ${response.body}`);
+  return tenantId;
+}
