@@ -123,14 +123,32 @@ describe('issueInvoice', () => {
   it('given a crash after the number was assigned, then the issue is completed from the assignment', async () => {
     await givenDraft(t, 'crashed');
     await givenDraft(t, 'after-crash');
-    // The crash: the number is assigned, and the process dies before the invoice is written.
+    // The crash: the issue is started and the number assigned, then the process dies before the
+    // invoice is written.
+    const started = await handleCommand(
+      t.store,
+      invoiceDecider,
+      invoiceStreamName('crashed'),
+      { type: 'StartIssue', issuedOn: '2026-03-03', today: '2026-03-03', now },
+      testContext('crashed#start'),
+    );
+    expect(started.ok).toBe(true);
     const assigned = await reserveNumber(
       t.store,
       { series: 'F', invoiceId: 'crashed', creditNoteId: null, issuedOn: '2026-03-03' },
       testContext('crashed'),
     );
     expect(assigned.ok).toBe(true);
-    expect((await loadInvoice(t.store, 'crashed')).status).toBe('draft');
+    expect((await loadInvoice(t.store, 'crashed')).status).toBe('issuing');
+    // Nobody can void it now and orphan the number.
+    const voided = await handleCommand(
+      t.store,
+      invoiceDecider,
+      invoiceStreamName('crashed'),
+      { type: 'Void', reason: 'changed my mind', now },
+      testContext('void-crashed'),
+    );
+    expect(voided.ok ? 'voided' : voided.refusal.code).toBe('invoice_not_draft');
 
     // Another invoice is issued meanwhile and takes the next number: no gap, no reuse.
     const other = await issueInvoice(

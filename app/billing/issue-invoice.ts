@@ -12,7 +12,6 @@ import {
   type Assignment,
   assignmentFor,
   documentKey,
-  formatDocumentNumber,
   type NumberingEvent,
   type NumberingState,
   type NumberSeries,
@@ -28,8 +27,9 @@ import { type CommandContext, handleCommand, metadataFor } from '../command-hand
  * Issuing an invoice touches two streams: the series stream hands out the number, then the invoice
  * stream records the issue with it (docs/rfc/003-invoice-numbering.md).
  *
- * 1. Decide the issue on the invoice as it stands with a stand-in number, so that an invoice that
- *    cannot be issued (an empty draft, an unknown tax rate…) is refused before a number is taken.
+ * 1. Start the issue on the invoice stream (`StartIssue`): everything that can refuse an issue (an
+ *    empty draft, an unknown tax rate…) refuses here, before a number is taken, and the draft is
+ *    frozen, so no void or edit can land between the number and the issue.
  * 2. Reserve the number: append `InvoiceNumberAssigned` to `invoice-series-F-<year>` at the exact
  *    revision read; an issuer that loses the race reads again and takes the next number. When the
  *    series already holds an assignment for this invoice (an earlier attempt crashed after step 2),
@@ -172,18 +172,24 @@ export async function issueInvoice(
   if (isIssued(current)) {
     return { ok: true, number: current.invoice.number, issuedOn: current.invoice.issuedOn, completed: false };
   }
-  // Step 1: refuse before a number is taken. The stand-in is a valid number of the right year.
-  const dryRun = invoiceDecider.decide(
-    {
-      type: 'Issue',
-      number: formatDocumentNumber('F', yearOf(input.issuedOn), 1),
-      issuedOn: input.issuedOn,
-      today: input.today,
-      now: context.occurredAt,
-    },
-    current,
+  // Step 1: refuse before a number is taken, and freeze the draft so that nothing (a void, a new
+  // line) can stop it from taking the number once it is reserved.
+  const started = await handleCommand(
+    store,
+    invoiceDecider,
+    invoiceStreamName(input.invoiceId),
+    { type: 'StartIssue', issuedOn: input.issuedOn, today: input.today, now: context.occurredAt },
+    { ...context, idempotencyKey: `${context.idempotencyKey}#start` },
   );
-  if (!dryRun.ok) return dryRun;
+  if (!started.ok) {
+    if (started.refusal.code !== 'invoice_already_issued') return started;
+    // Issued meanwhile by a racing call for the same invoice: report its number.
+    const state = await loadInvoice(store, input.invoiceId);
+    if (isIssued(state)) {
+      return { ok: true, number: state.invoice.number, issuedOn: state.invoice.issuedOn, completed: false };
+    }
+    return started;
+  }
 
   // Step 2.
   const reserved = await reserveNumber(

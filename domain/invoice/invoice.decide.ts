@@ -61,6 +61,13 @@ export type InvoiceCommand =
     }
   | { readonly type: 'RemoveLine'; readonly lineId: string; readonly now: string }
   | {
+      /** Freezes the draft before a number is reserved; checks everything `Issue` checks but the number. */
+      readonly type: 'StartIssue';
+      readonly issuedOn: CalendarDate;
+      readonly today: CalendarDate;
+      readonly now: string;
+    }
+  | {
       readonly type: 'Issue';
       /** Assigned by the `F` series stream for this invoice (numbering.decide.ts). */
       readonly number: string;
@@ -169,6 +176,8 @@ function requireDraft(state: InvoiceState): Draft | Refused {
       return refuse('invoice_written_off', 'the invoice was written off');
     case 'draft':
       return state.draft;
+    case 'issuing':
+      return refuse('invoice_not_draft', 'the invoice is being issued: it can no longer change');
     case 'issued':
     case 'partially_paid':
     case 'overdue':
@@ -190,7 +199,8 @@ function requireIssued(state: InvoiceState): Exclude<OpenInvoiceState, { status:
     case 'written_off':
       return refuse('invoice_written_off', 'the invoice was written off');
     case 'draft':
-      return refuse('invoice_not_issued', 'the invoice is still a draft');
+    case 'issuing':
+      return refuse('invoice_not_issued', 'the invoice is not issued yet');
     case 'issued':
     case 'partially_paid':
     case 'overdue':
@@ -356,24 +366,29 @@ function decideRemoveLine(
   return accept({ type: 'InvoiceLineRemoved', data: { invoiceId: draft.invoiceId, lineId: command.lineId } });
 }
 
-function decideIssue(
-  command: Extract<InvoiceCommand, { type: 'Issue' }>,
+/** What `StartIssue` and `Issue` both check, in the vocabulary's order, and the totals they lead to. */
+function issueChecks(
   state: InvoiceState,
-): InvoiceDecision {
+  number: string | null,
+  issuedOn: CalendarDate,
+  today: CalendarDate,
+): { draft: Draft; ratePercent: string; totals: InvoiceTotals } | Refused {
   if (isIssued(state) && state.status !== 'written_off') {
     return refuse('invoice_already_issued', `the invoice was issued as ${state.invoice.number}`);
   }
-  const draft = requireDraft(state);
+  const draft = state.status === 'issuing' ? state.draft : requireDraft(state);
   if (isRefused(draft)) return draft;
-  const numbering = numberProblem(command.number, 'F', command.issuedOn);
-  if (numbering !== null) return numbering;
-  if (isAfter(command.issuedOn, command.today)) {
+  if (number !== null) {
+    const numbering = numberProblem(number, 'F', issuedOn);
+    if (numbering !== null) return numbering;
+  }
+  if (isAfter(issuedOn, today)) {
     return refuse('issue_date_in_future', 'an invoice is not issued ahead of time', 'issuedOn');
   }
   const exempt = draft.taxExemptionMention !== null;
-  const rate = exempt ? null : taxRateOn(draft.country, command.issuedOn);
+  const rate = exempt ? null : taxRateOn(draft.country, issuedOn);
   if (!exempt && rate === null) {
-    return refuse('tax_rate_unknown', `no tax rate for ${draft.country} on ${command.issuedOn}`);
+    return refuse('tax_rate_unknown', `no tax rate for ${draft.country} on ${issuedOn}`);
   }
   if (draft.lines.length === 0) return refuse('invoice_has_no_lines', 'an invoice bills at least one line');
   const ratePercent = rate === null ? '0' : rate.ratePercent;
@@ -381,6 +396,30 @@ function decideIssue(
   if (totals.subtotal.amountMinor < 0n) {
     return refuse('invoice_total_negative', 'a negative invoice is a credit note: issue one instead');
   }
+  return { draft, ratePercent, totals };
+}
+
+function decideStartIssue(
+  command: Extract<InvoiceCommand, { type: 'StartIssue' }>,
+  state: InvoiceState,
+): InvoiceDecision {
+  const checked = issueChecks(state, null, command.issuedOn, command.today);
+  if (isRefused(checked)) return checked;
+  // Already frozen by an earlier attempt: nothing new to record, the caller carries on.
+  if (state.status === 'issuing') return accept<InvoiceEvent>();
+  return accept({
+    type: 'InvoiceIssueStarted',
+    data: { invoiceId: checked.draft.invoiceId, issuedOn: command.issuedOn, startedAt: command.now },
+  });
+}
+
+function decideIssue(
+  command: Extract<InvoiceCommand, { type: 'Issue' }>,
+  state: InvoiceState,
+): InvoiceDecision {
+  const checked = issueChecks(state, command.number, command.issuedOn, command.today);
+  if (isRefused(checked)) return checked;
+  const { draft, ratePercent, totals } = checked;
   const issued: InvoiceEvent = {
     type: 'InvoiceIssued',
     data: {
@@ -616,6 +655,8 @@ export function decide(command: InvoiceCommand, state: InvoiceState): InvoiceDec
       return decideAddLine(command, state);
     case 'RemoveLine':
       return decideRemoveLine(command, state);
+    case 'StartIssue':
+      return decideStartIssue(command, state);
     case 'Issue':
       return decideIssue(command, state);
     case 'ApplyPayment':

@@ -260,6 +260,39 @@ describe('Issue', () => {
   });
 });
 
+describe('StartIssue', () => {
+  const start: InvoiceCommand = { type: 'StartIssue', issuedOn: '2026-03-01', today: '2026-03-01', now };
+  const started: InvoiceEvent = {
+    type: 'InvoiceIssueStarted',
+    data: { invoiceId, issuedOn: '2026-03-01', startedAt: now },
+  };
+  const draft = [drafted(), lineAdded('l1', xof('10000'))];
+
+  it('freezes a draft that could be issued, before a number is reserved', () => {
+    invoice.given(draft).when(start).thenEvents([started]);
+  });
+
+  it('refuses what Issue would refuse, so no number is reserved for it', () => {
+    invoice.given([drafted()]).when(start).thenRefuses('invoice_has_no_lines');
+  });
+
+  it('records nothing the second time: a retried issue carries on', () => {
+    invoice
+      .given([...draft, started])
+      .when(start)
+      .thenEvents([]);
+  });
+
+  it('then the invoice can no longer change nor be voided, only issued', () => {
+    const frozen = [...draft, started];
+    invoice.given(frozen).when({ type: 'Void', reason: 'oops', now }).thenRefuses('invoice_not_draft');
+    invoice.given(frozen).when({ type: 'RemoveLine', lineId: 'l1', now }).thenRefuses('invoice_not_draft');
+    expect(issuedEvent(invoice.given(frozen).when(issue()).events()).total).toEqual(
+      toMoneyJson(xof('11800')),
+    );
+  });
+});
+
 describe('ApplyPayment', () => {
   const pay = (paymentId: string, major: string, appliedOn = '2026-03-05'): InvoiceCommand => ({
     type: 'ApplyPayment',

@@ -189,15 +189,26 @@ const historyArbitrary = fc.record({
     { minLength: 1, maxLength: 3 },
   ),
   exempt: fc.boolean(),
+  /** Whether the issue goes through `StartIssue` first, as the use case does. */
+  frozenFirst: fc.boolean(),
   commands: fc.array(afterIssueCommand, { maxLength: 25 }),
 });
 
 /** Runs the commands one by one, keeping the events of those accepted. */
-function play(lines: readonly GeneratedLine[], exempt: boolean, commands: readonly InvoiceCommand[]) {
+function play(
+  lines: readonly GeneratedLine[],
+  exempt: boolean,
+  commands: readonly InvoiceCommand[],
+  frozenFirst = false,
+) {
   const events = draftHistory('XOF', lines, exempt);
   let state: InvoiceState = fold(invoiceDecider, events);
   const steps: InvoiceState[] = [];
+  const start: InvoiceCommand[] = frozenFirst
+    ? [{ type: 'StartIssue', issuedOn: '2026-03-01', today: '2026-03-01', now }]
+    : [];
   for (const command of [
+    ...start,
     { type: 'Issue', number: 'F-2026-000001', issuedOn: '2026-03-01', today: '2026-03-01', now } as const,
     ...commands,
   ]) {
@@ -217,8 +228,8 @@ describe('credit notes and settlement', () => {
     // Counted so the property cannot pass vacuously: the generator must reach the cases it is about.
     const reached = { creditNotes: 0, whollyCredited: 0, paidThenCredited: 0 };
     fc.assert(
-      fc.property(historyArbitrary, ({ lines, exempt, commands }) => {
-        const { events, steps } = play(lines, exempt, commands);
+      fc.property(historyArbitrary, ({ lines, exempt, frozenFirst, commands }) => {
+        const { events, steps } = play(lines, exempt, commands, frozenFirst);
         for (const state of steps) {
           if (!isIssued(state)) continue;
           const { invoice, account } = state;
@@ -251,8 +262,8 @@ describe('credit notes and settlement', () => {
 
   it('keeps amount due = total − payments − customer credit − credit notes applied − write-off', () => {
     fc.assert(
-      fc.property(historyArbitrary, ({ lines, exempt, commands }) => {
-        const { events, state } = play(lines, exempt, commands);
+      fc.property(historyArbitrary, ({ lines, exempt, frozenFirst, commands }) => {
+        const { events, state } = play(lines, exempt, commands, frozenFirst);
         if (!isIssued(state)) throw new Error('the invoice was not issued');
         let expected = state.invoice.total.amountMinor;
         const paymentIds = new Set<string>();
@@ -279,8 +290,8 @@ describe('replay', () => {
   it('rebuilds the same state from the stored form of any generated history', () => {
     const catalog = new EventCatalog(invoiceEvents);
     fc.assert(
-      fc.property(historyArbitrary, ({ lines, exempt, commands }) => {
-        const { events, state } = play(lines, exempt, commands);
+      fc.property(historyArbitrary, ({ lines, exempt, frozenFirst, commands }) => {
+        const { events, state } = play(lines, exempt, commands, frozenFirst);
         // What a store gives back: JSON text, validated by the event's schema on the way in.
         const stored = events.map((event) => {
           const { data } = catalog.validate(event.type, JSON.parse(JSON.stringify(event.data)));

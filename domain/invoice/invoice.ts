@@ -116,6 +116,17 @@ export const invoiceIssued = defineEvent({
   }),
 });
 
+/**
+ * The draft is frozen for issue: from here on it can no longer be changed or voided, only issued.
+ * Recorded before a number is reserved, so a number once taken always finds its invoice issuable
+ * (docs/rfc/003-invoice-numbering.md).
+ */
+export const invoiceIssueStarted = defineEvent({
+  type: 'InvoiceIssueStarted',
+  version: 1,
+  schema: z.object({ invoiceId: id, issuedOn: calendarDate, startedAt: instant }),
+});
+
 export const invoicePaymentApplied = defineEvent({
   type: 'InvoicePaymentApplied',
   version: 1,
@@ -214,6 +225,7 @@ export const invoiceEvents = [
   invoiceDrafted,
   invoiceLineAdded,
   invoiceLineRemoved,
+  invoiceIssueStarted,
   invoiceIssued,
   invoicePaymentApplied,
   invoiceCustomerCreditApplied,
@@ -228,6 +240,7 @@ export type InvoiceEvent =
   | EventOf<typeof invoiceDrafted>
   | EventOf<typeof invoiceLineAdded>
   | EventOf<typeof invoiceLineRemoved>
+  | EventOf<typeof invoiceIssueStarted>
   | EventOf<typeof invoiceIssued>
   | EventOf<typeof invoicePaymentApplied>
   | EventOf<typeof invoiceCustomerCreditApplied>
@@ -303,6 +316,8 @@ interface Open {
 export type InvoiceState =
   | { readonly status: 'none' }
   | { readonly status: 'draft'; readonly draft: Draft }
+  /** Frozen for issue: a number is being reserved for it. Only `Issue` is accepted. */
+  | { readonly status: 'issuing'; readonly draft: Draft; readonly issueStartedOn: CalendarDate }
   | { readonly status: 'voided'; readonly draft: Draft; readonly reason: string; readonly voidedAt: string }
   | ({ readonly status: 'issued' } & Open)
   | ({ readonly status: 'partially_paid' } & Open)
@@ -364,6 +379,13 @@ function requireDraft(state: InvoiceState, eventType: string): Draft {
   return state.draft;
 }
 
+function requireUnissued(state: InvoiceState, eventType: string): Draft {
+  if (state.status !== 'draft' && state.status !== 'issuing') {
+    throw new InvariantViolation(`${eventType} on a ${state.status} invoice`);
+  }
+  return state.draft;
+}
+
 function requireOpen(state: InvoiceState, eventType: string): OpenInvoiceState {
   if (!isIssued(state) || state.status === 'written_off') {
     throw new InvariantViolation(`${eventType} on a ${state.status} invoice`);
@@ -411,8 +433,12 @@ export function evolve(state: InvoiceState, event: InvoiceEvent): InvoiceState {
         draft: { ...draft, lines: draft.lines.filter((line) => line.lineId !== event.data.lineId) },
       };
     }
-    case 'InvoiceIssued': {
+    case 'InvoiceIssueStarted': {
       const draft = requireDraft(state, event.type);
+      return { status: 'issuing', draft, issueStartedOn: event.data.issuedOn };
+    }
+    case 'InvoiceIssued': {
+      const draft = requireUnissued(state, event.type);
       const { data } = event;
       const invoice: IssuedInvoice = {
         invoiceId: draft.invoiceId,
