@@ -3,6 +3,7 @@ import { catalogEventDefinitions } from '../catalog/plan.ts';
 import { tenantEventDefinitions } from '../tenant/tenant.ts';
 import { customerBalanceEventDefinitions } from '../customer-balance/customer-balance.ts';
 import { invoiceEventDefinitions } from '../invoice/index.ts';
+import { subscriptionEventDefinitions } from '../subscription/subscription.ts';
 import { EventCatalog, type EventDefinition } from './catalog.ts';
 
 /**
@@ -15,6 +16,7 @@ export const allEventDefinitions: ReadonlyArray<EventDefinition<string, unknown>
   ...customerBalanceEventDefinitions,
   ...catalogEventDefinitions,
   ...tenantEventDefinitions,
+  ...subscriptionEventDefinitions,
   ...paymentEventDefinitions,
 ];
 
