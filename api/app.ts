@@ -15,7 +15,7 @@ import {
 import type { Ledger } from '../app/runtime.ts';
 import { installAuth } from './auth/plugin.ts';
 import { principalId } from './auth/permissions.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { installErrorHandler, sendProblem } from './error-handler.ts';
 import { installIdempotency } from './idempotency.ts';
 import { ApiError } from './problems.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -64,6 +64,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof sent === 'string' && requestIdPattern.test(sent) ? sent : randomUUID();
     },
     routerOptions: { maxParamLength: 300 },
+    // URLs the router cannot read (bad encoding, a path parameter over the limit) get a problem
+    // too, without echoing the URL back.
+    frameworkErrors: (error, _request, reply) => {
+      sendProblem(
+        reply,
+        'malformed_request',
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path part is too long' : 'the URL could not be read',
+      );
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

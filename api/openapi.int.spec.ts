@@ -86,3 +86,23 @@ describe('headers', () => {
     expect(broken.json().type).toBe('/api/problems/malformed-request');
   });
 });
+
+describe('an unexpected failure', () => {
+  it('is a 500 problem with the request id and nothing about the cause', async () => {
+    const broken = await testApi();
+    try {
+      await broken.database.pool.query('DROP TABLE api_sign_ins');
+      const response = await broken.anonymous.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-in',
+        payload: { email: 'a@example.test', password: 'whatever' },
+        headers: { 'x-request-id': 'trace-me-42' },
+      });
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toMatchObject({ type: '/api/problems/internal', requestId: 'trace-me-42' });
+      expect(response.body).not.toMatch(/api_sign_ins|relation|stack|at /);
+    } finally {
+      await broken.close();
+    }
+  });
+});

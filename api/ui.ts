@@ -55,6 +55,9 @@ export const uiPlugin: FastifyPluginAsync<UiOptions> = async (app, options) => {
     });
   };
 
-  app.route({ method: ['GET', 'HEAD'], url: '/', handler: serve });
-  app.route({ method: ['GET', 'HEAD'], url: '/*', handler: serve });
+  // The shell and its assets are public (the pages ask the API, which checks the session), and
+  // they do not count against the API's per-caller rate limit: one page load fetches a dozen files.
+  const config = { public: true, rateLimit: false } as const;
+  app.route({ method: ['GET', 'HEAD'], url: '/', config, handler: serve });
+  app.route({ method: ['GET', 'HEAD'], url: '/*', config, handler: serve });
 };
