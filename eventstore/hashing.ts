@@ -22,18 +22,41 @@ export function sha256Hex(text: string): string {
  * trip through PostgreSQL jsonb (which reorders keys) and KurrentDB (which keeps bytes).
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'bigint') throw new TypeError('bigint is not allowed in event data: use a string');
-    if (typeof value === 'number' && !Number.isFinite(value))
-      throw new TypeError('non-finite number in event data');
-    if (value === undefined) return 'null';
-    return JSON.stringify(value);
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('non-finite number in event data');
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('bigint is not allowed in event data: use a string');
+    case 'undefined':
+      return 'null';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+        return `${out}]`;
+      }
+      const record = value as Record<string, unknown>;
+      // Plain loops and one sort of the keys: this runs for every event written and verified.
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const item = record[key];
+        if (item === undefined) continue;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw new TypeError(`cannot put a ${typeof value} in event data`);
   }
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 export interface HashableEvent {
@@ -45,14 +68,21 @@ export interface HashableEvent {
 }
 
 export function contentHash(event: HashableEvent): string {
+  return contentHashOfCanonical(event, canonicalJson(event.data), canonicalJson(event.metadata));
+}
+
+/**
+ * The same hash from data and metadata already in canonical form (the append path serialises each
+ * once and sends that text to the database). Keys in sorted order: data, id, metadata,
+ * schemaVersion, type — exactly what canonicalJson of the whole object gives.
+ */
+export function contentHashOfCanonical(
+  event: Pick<HashableEvent, 'id' | 'type' | 'schemaVersion'>,
+  canonicalData: string,
+  canonicalMetadata: string,
+): string {
   return sha256Hex(
-    canonicalJson({
-      id: event.id,
-      type: event.type,
-      schemaVersion: event.schemaVersion,
-      data: event.data,
-      metadata: event.metadata,
-    }),
+    `{"data":${canonicalData},"id":${JSON.stringify(event.id)},"metadata":${canonicalMetadata},"schemaVersion":${canonicalJson(event.schemaVersion)},"type":${JSON.stringify(event.type)}}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as eventLog from './2026_11_25_1600_event_log.ts';
 import * as projectionCheckpoints from './2026_11_25_1700_projection_checkpoints.ts';
 import * as readModels from './2026_11_25_1710_read_models.ts';
@@ -24,11 +24,15 @@ export interface MigrationReport {
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
+  // Name the schema explicitly: Kysely looks its bookkeeping tables up across every schema, so
+  // with one schema per test file it would otherwise find another file's tables and skip its own.
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: 'ledger_migrations',
     migrationLockTableName: 'ledger_migrations_lock',
+    migrationTableSchema: rows[0]?.schema ?? 'public',
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

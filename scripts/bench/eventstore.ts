@@ -130,22 +130,25 @@ export async function benchEventStore(
     const durability = (await raw.query('SHOW synchronous_commit')).rows[0].synchronous_commit as string;
     const meta = JSON.stringify(metadata);
     const hash = 'a'.repeat(64);
-    const insertSql = (n: number) =>
-      `INSERT INTO baseline (stream_name, revision, event_id, event_type, schema_version, data, metadata, content_hash, hash)
+    const insertSql = `INSERT INTO baseline (stream_name, revision, event_id, event_type, schema_version, data, metadata, content_hash, hash)
        SELECT $1, $2::bigint + o - 1, gen_random_uuid(), 'BenchInvoiceLineRecorded', 1, d, $4::jsonb, $5, $5
-       FROM unnest($3::jsonb[]) WITH ORDINALITY AS u(d, o)${n === 1 ? '' : ''}`;
+       FROM unnest($3::jsonb[]) WITH ORDINALITY AS u(d, o)`;
     let streamSeq = 0;
+    const nextStream = (prefix: string) => {
+      streamSeq += 1;
+      return `${prefix}-${streamSeq}`;
+    };
 
     for (const batch of [1, 100]) {
       for (const writers of [1, 8, 32]) {
         const label = batch === 1 ? 'append, single event' : 'append, 100-event batch';
-        const baseStreams = Array.from({ length: writers }, () => `b-${(streamSeq += 1)}`);
+        const baseStreams = Array.from({ length: writers }, () => nextStream('b'));
         const baseline = await runFor(options.seconds, writers, async (w, i) => {
           const data = Array.from({ length: batch }, (_, k) => JSON.stringify(eventData(i * batch + k)));
-          await raw.query(insertSql(batch), [baseStreams[w], i * batch, data, meta, hash]);
+          await raw.query(insertSql, [baseStreams[w], i * batch, data, meta, hash]);
           return batch;
         });
-        const storeStreams = Array.from({ length: writers }, () => `s-${(streamSeq += 1)}`);
+        const storeStreams = Array.from({ length: writers }, () => nextStream('s'));
         const measured = await runFor(options.seconds, writers, async (w, i) => {
           await store.append(
             storeStreams[w]!,
@@ -249,7 +252,7 @@ export async function benchEventStore(
       await sub.stop();
     })();
     const written: string[] = [];
-    const concurrentStreams = Array.from({ length: 8 }, () => `c-${(streamSeq += 1)}`);
+    const concurrentStreams = Array.from({ length: 8 }, () => nextStream('c'));
     await runFor(options.seconds, 8, async (w, i) => {
       const events = newEvents(1, i);
       await store.append(concurrentStreams[w]!, events, i === 0 ? 'no_stream' : BigInt(i - 1));
@@ -258,7 +261,8 @@ export async function benchEventStore(
     });
     writing = false;
     // Wake the reader once more so it sees the final head.
-    await store.append(`c-final-${streamSeq}`, newEvents(1, 0), 'no_stream').then((r) => written.push(''));
+    await store.append(nextStream('c-final'), newEvents(1, 0), 'no_stream');
+    written.push('');
     await reader;
     const missing = written.filter((id) => id !== '' && !seen.has(id)).length;
     const repeated = [...seen.values()].filter((n) => n > 1).length;
