@@ -164,6 +164,9 @@ export function verifyWaveNotification(
 export function outcomeOfCheckoutSession(body: unknown, session: KnownSession): ConfirmedOutcome | null {
   if (!isRecord(body)) return null;
   if (stringField(body, 'id') !== session.providerSessionId) return null;
+  // A session that does not carry our reference is not the one we opened for this payment.
+  const reference = stringField(body, 'client_reference');
+  if (reference !== null && reference !== session.clientReference) return null;
   const paymentStatus = stringField(body, 'payment_status');
   const checkoutStatus = stringField(body, 'checkout_status');
   if (paymentStatus === 'succeeded') {
