@@ -1,7 +1,10 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { handleCommand } from '../app/command-handler.ts';
 import { configSchema } from '../app/config.ts';
 import { createLogger } from '../app/logger.ts';
 import { ledgerCatalog } from '../domain/events/index.ts';
+import { type InvoiceCommand, invoiceDecider, invoiceStreamName } from '../domain/invoice/index.ts';
+import { moneyOf } from '../domain/money/index.ts';
 import type { Ledger } from '../app/runtime.ts';
 import { freshEventStore, type TestEventStore } from '../test/support/db.ts';
 import { buildApp } from './app.ts';
@@ -124,4 +127,75 @@ export async function givenTenant(api: TestApi, tenantId: string, legalName?: st
   });
   if (response.statusCode !== 201) throw new Error(`tenant registration failed: ${response.body}`);
   return tenantId;
+}
+
+/**
+ * An issued invoice built by the invoice decider from real commands (draft, a subscription line,
+ * a discount, issue), optionally with a credit note.
+ */
+export async function givenIssuedInvoice(
+  api: TestApi,
+  input: {
+    invoiceId: string;
+    tenantId: string;
+    number: string;
+    creditNote?: { creditNoteId: string; number: string };
+  },
+): Promise<void> {
+  const stream = invoiceStreamName(input.invoiceId);
+  const at = '2026-11-20T09:00:00.000Z';
+  const commands: InvoiceCommand[] = [
+    {
+      type: 'CreateDraft',
+      invoiceId: input.invoiceId,
+      tenantId: input.tenantId,
+      currency: 'XOF',
+      country: 'SN',
+      taxExemptionMention: null,
+      now: at,
+    },
+    {
+      type: 'AddLine',
+      lineId: 'line-1',
+      kind: 'subscription_period',
+      description: 'Abonnement Professionnel',
+      quantity: '1',
+      unitPrice: moneyOf('45000', 'XOF'),
+      period: { from: '2026-11-01', to: '2026-11-30' },
+      now: at,
+    },
+    {
+      type: 'AddLine',
+      lineId: 'line-2',
+      kind: 'discount',
+      description: 'Code promo BIENVENUE',
+      quantity: '1',
+      unitPrice: moneyOf('-5000', 'XOF'),
+      period: null,
+      now: at,
+    },
+    { type: 'Issue', number: input.number, issuedOn: '2026-11-20', today: '2026-11-20', now: at },
+  ];
+  if (input.creditNote !== undefined) {
+    commands.push({
+      type: 'IssueCreditNote',
+      creditNoteId: input.creditNote.creditNoteId,
+      number: input.creditNote.number,
+      issuedOn: '2026-11-21',
+      today: '2026-11-21',
+      reason: 'Remise commerciale',
+      credit: { kind: 'partial', net: moneyOf('10000', 'XOF') },
+      now: '2026-11-21T09:00:00.000Z',
+    });
+  }
+  for (const [index, command] of commands.entries()) {
+    const outcome = await handleCommand(api.ledger.store, invoiceDecider, stream, command, {
+      idempotencyKey: `${input.invoiceId}-${index}`,
+      actor: { kind: 'user', id: 'test' },
+      correlationId: input.invoiceId,
+      causationId: null,
+      occurredAt: at,
+    });
+    if (!outcome.ok) throw new Error(`${command.type} refused: ${outcome.refusal.code}`);
+  }
 }

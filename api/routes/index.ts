@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../app.ts';
 import { authRoutes } from './auth/index.ts';
+import { invoiceRoutes } from './invoices/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { planRoutes } from './plans/index.ts';
 import { tenantRoutes } from './tenants/index.ts';
@@ -17,5 +18,6 @@ export const resourceRoutes: ReadonlyArray<FastifyPluginAsyncZod<RouteOptions>> 
   tokenRoutes,
   tenantRoutes,
   planRoutes,
+  invoiceRoutes,
   paymentRoutes,
 ];

@@ -1,0 +1,294 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { invoiceDecider, invoiceStreamName, type InvoiceState } from '../../../domain/invoice/index.ts';
+import { type Money, moneySchema, toMoneyJson } from '../../../domain/money/index.ts';
+import {
+  creditNoteDefinition,
+  creditNoteDocument,
+  creditNotesOf,
+  invoiceDefinition,
+  invoiceDocument,
+  invoiceTenantId,
+  renderPdf,
+} from '../../../exports/pdf/index.ts';
+import type { RouteOptions } from '../../app.ts';
+import { principalOf } from '../../auth/plugin.ts';
+import { assertTenantAccess } from '../../auth/tenant-guard.ts';
+import { etag, runCommand } from '../../commands.ts';
+import { notFound, withProblems } from '../../problems.ts';
+import { commandResultSchema, idSchema } from '../../schemas.ts';
+import { readStreamEvents } from '../../streams.ts';
+import { fold } from '../../../domain/shared/decider.ts';
+import type { InvoiceEvent } from '../../../domain/invoice/index.ts';
+import { tenantStream } from '../tenants/index.ts';
+
+const lineSchema = z.object({
+  lineId: z.string(),
+  kind: z.string(),
+  description: z.string(),
+  quantity: z.string(),
+  unitPrice: moneySchema,
+  amount: moneySchema,
+  period: z.object({ from: z.string(), to: z.string() }).nullable(),
+});
+
+const creditNoteSchema = z
+  .object({
+    creditNoteId: z.string(),
+    number: z.string(),
+    issuedOn: z.string(),
+    reason: z.string(),
+    net: moneySchema,
+    tax: moneySchema,
+    total: moneySchema,
+  })
+  .meta({ id: 'CreditNote' });
+
+const invoiceSchema = z
+  .object({
+    invoiceId: z.string(),
+    tenantId: z.string(),
+    status: z.string(),
+    currency: z.string(),
+    number: z.string().nullable(),
+    issuedOn: z.string().nullable(),
+    dueOn: z.string().nullable(),
+    lines: z.array(lineSchema),
+    taxRatePercent: z.string().nullable(),
+    subtotal: moneySchema.nullable(),
+    tax: moneySchema.nullable(),
+    total: moneySchema.nullable(),
+    amountDue: moneySchema.nullable(),
+    paid: moneySchema.nullable(),
+    creditNotes: z.array(creditNoteSchema),
+    revision: z.string(),
+  })
+  .meta({ id: 'Invoice' });
+
+const json = (m: Money) => toMoneyJson(m);
+
+function present(
+  state: Exclude<InvoiceState, { status: 'none' }>,
+  creditNotes: z.infer<typeof creditNoteSchema>[],
+  revision: bigint,
+) {
+  const revisionText = revision.toString();
+  if ('draft' in state) {
+    const d = state.draft;
+    return {
+      invoiceId: d.invoiceId,
+      tenantId: d.tenantId,
+      status: state.status,
+      currency: d.currency,
+      number: null,
+      issuedOn: null,
+      dueOn: null,
+      lines: d.lines.map((l) => ({ ...l, unitPrice: json(l.unitPrice), amount: json(l.amount) })),
+      taxRatePercent: null,
+      subtotal: null,
+      tax: null,
+      total: null,
+      amountDue: null,
+      paid: null,
+      creditNotes,
+      revision: revisionText,
+    };
+  }
+  const i = state.invoice;
+  return {
+    invoiceId: i.invoiceId,
+    tenantId: i.tenantId,
+    status: state.status,
+    currency: i.currency,
+    number: i.number,
+    issuedOn: i.issuedOn,
+    dueOn: i.dueOn,
+    lines: i.lines.map((l) => ({ ...l, unitPrice: json(l.unitPrice), amount: json(l.amount) })),
+    taxRatePercent: i.taxRatePercent,
+    subtotal: json(i.subtotal),
+    tax: json(i.tax),
+    total: json(i.total),
+    amountDue: json(state.account.amountDue),
+    paid: json(state.account.paid),
+    creditNotes,
+    revision: revisionText,
+  };
+}
+
+const invoiceParams = z.object({ invoiceId: idSchema });
+const languageQuery = z.object({ lang: z.enum(['fr', 'en']).optional() });
+const pdfResponse = z.any().meta({ description: 'application/pdf' });
+
+/**
+ * Invoices read from their stream (always current, with the revision as ETag), their PDFs and
+ * their credit notes' PDFs, and the invoice commands that need no number (void, write-off).
+ */
+export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ledger, now }) => {
+  const read = { permission: 'invoices:read' as const };
+
+  /** The invoice's events, once the caller is known to be allowed to see its tenant. */
+  const loadInvoice = async (request: Parameters<typeof principalOf>[0], invoiceId: string) => {
+    const events = await readStreamEvents(ledger, invoiceStreamName(invoiceId));
+    const tenantId = invoiceTenantId(events);
+    if (tenantId === null) throw notFound(`invoice ${invoiceId}`);
+    assertTenantAccess(principalOf(request), tenantId, `invoice ${invoiceId}`);
+    return { events, tenantId };
+  };
+
+  app.get(
+    '/api/v1/invoices/:invoiceId',
+    {
+      config: read,
+      schema: {
+        tags: ['invoices'],
+        summary: 'One invoice with its lines, totals, amount due and credit notes; the ETag is its revision',
+        params: invoiceParams,
+        response: withProblems({ 200: invoiceSchema }),
+      },
+    },
+    async (request, reply) => {
+      const { events } = await loadInvoice(request, request.params.invoiceId);
+      const state = fold(
+        invoiceDecider,
+        events.map((e) => ({ type: e.type, data: e.data }) as InvoiceEvent),
+      );
+      if (state.status === 'none') throw notFound(`invoice ${request.params.invoiceId}`);
+      const revision = events.at(-1)!.revision;
+      reply.header('etag', etag(revision));
+      return present(state, creditNotesOf(events), revision);
+    },
+  );
+
+  app.get(
+    '/api/v1/invoices/:invoiceId/pdf',
+    {
+      config: read,
+      schema: {
+        tags: ['invoices'],
+        summary:
+          "The invoice as a PDF, in the tenant's language unless lang is given; a reprint is identical",
+        params: invoiceParams,
+        querystring: languageQuery,
+        response: withProblems({ 200: pdfResponse }),
+      },
+    },
+    async (request, reply) => {
+      const { events, tenantId } = await loadInvoice(request, request.params.invoiceId);
+      const tenantEvents = await readStreamEvents(ledger, tenantStream(tenantId));
+      const document = invoiceDocument(events, tenantEvents, request.query.lang);
+      if (document === null) throw notFound(`an issued invoice ${request.params.invoiceId}`);
+      const pdf = await renderPdf(invoiceDefinition(document));
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${document.number}.pdf"`)
+        .header('cache-control', 'private, max-age=3600')
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    '/api/v1/invoices/:invoiceId/credit-notes',
+    {
+      config: read,
+      schema: {
+        tags: ['credit notes'],
+        summary: "The invoice's credit notes",
+        params: invoiceParams,
+        response: withProblems({ 200: z.object({ items: z.array(creditNoteSchema) }) }),
+      },
+    },
+    async (request) => {
+      const { events } = await loadInvoice(request, request.params.invoiceId);
+      return { items: creditNotesOf(events) };
+    },
+  );
+
+  app.get(
+    '/api/v1/invoices/:invoiceId/credit-notes/:creditNoteId/pdf',
+    {
+      config: read,
+      schema: {
+        tags: ['credit notes'],
+        summary: 'A credit note as a PDF',
+        params: invoiceParams.extend({ creditNoteId: idSchema }),
+        querystring: languageQuery,
+        response: withProblems({ 200: pdfResponse }),
+      },
+    },
+    async (request, reply) => {
+      const { events, tenantId } = await loadInvoice(request, request.params.invoiceId);
+      const tenantEvents = await readStreamEvents(ledger, tenantStream(tenantId));
+      const document = creditNoteDocument(
+        events,
+        tenantEvents,
+        request.params.creditNoteId,
+        request.query.lang,
+      );
+      if (document === null) throw notFound(`credit note ${request.params.creditNoteId}`);
+      const pdf = await renderPdf(creditNoteDefinition(document));
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${document.number}.pdf"`)
+        .send(pdf);
+    },
+  );
+
+  const write = { permission: 'invoices:write' as const, command: true };
+
+  app.post(
+    '/api/v1/invoices/:invoiceId/void',
+    {
+      config: write,
+      schema: {
+        tags: ['invoices'],
+        summary: 'Void a draft (an issued invoice is corrected by a credit note instead)',
+        params: invoiceParams,
+        body: z.strictObject({ reason: z.string().trim().min(1).max(500) }),
+        response: withProblems({ 200: commandResultSchema }),
+      },
+    },
+    async (request) => {
+      await loadInvoice(request, request.params.invoiceId);
+      const at = now();
+      return runCommand(
+        ledger,
+        request,
+        invoiceDecider,
+        invoiceStreamName(request.params.invoiceId),
+        { type: 'Void', reason: request.body.reason, now: at.toISOString() },
+        at,
+      );
+    },
+  );
+
+  app.post(
+    '/api/v1/invoices/:invoiceId/write-off',
+    {
+      config: write,
+      schema: {
+        tags: ['invoices'],
+        summary: 'Write off what is still due (bad debt); the invoice itself never changes',
+        params: invoiceParams,
+        body: z.strictObject({ reason: z.string().trim().min(1).max(500), writtenOffOn: z.iso.date() }),
+        response: withProblems({ 200: commandResultSchema }),
+      },
+    },
+    async (request) => {
+      await loadInvoice(request, request.params.invoiceId);
+      const at = now();
+      return runCommand(
+        ledger,
+        request,
+        invoiceDecider,
+        invoiceStreamName(request.params.invoiceId),
+        {
+          type: 'WriteOff',
+          reason: request.body.reason,
+          writtenOffOn: request.body.writtenOffOn,
+          now: at.toISOString(),
+        },
+        at,
+      );
+    },
+  );
+};

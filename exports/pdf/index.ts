@@ -1,0 +1,3 @@
+export * from './document.ts';
+export * from './render.ts';
+export * from './seller.ts';
