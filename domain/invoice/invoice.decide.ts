@@ -99,6 +99,28 @@ export type InvoiceCommand =
     }
   | { readonly type: 'Void'; readonly reason: string; readonly now: string }
   | {
+      /**
+       * Settles a credit note's content before its `AV` number is reserved, so that a crash after
+       * the reservation can be completed (`CompleteCreditNote`) with nothing but the number.
+       */
+      readonly type: 'StartCreditNote';
+      readonly creditNoteId: string;
+      readonly issuedOn: CalendarDate;
+      readonly today: CalendarDate;
+      readonly reason: string;
+      readonly credit: { readonly kind: 'full' } | { readonly kind: 'partial'; readonly net: Money };
+      readonly now: string;
+    }
+  | {
+      /** Issues a started credit note with the number the `AV` series assigned it. */
+      readonly type: 'CompleteCreditNote';
+      readonly creditNoteId: string;
+      readonly number: string;
+      readonly today: CalendarDate;
+      readonly now: string;
+    }
+  | {
+      /** Issues a credit note in one step, when its number is already known. */
       readonly type: 'IssueCreditNote';
       readonly creditNoteId: string;
       /** Assigned by the `AV` series stream for this credit note. */
@@ -127,6 +149,8 @@ export const invoiceRefusalCodes = [
   'payment_already_applied',
   'customer_credit_already_applied',
   'credit_note_already_issued',
+  'credit_note_not_started',
+  'credit_note_pending',
   'invoice_fully_credited',
   'currency_mismatch',
   'amount_not_positive',
@@ -541,6 +565,10 @@ function decideWriteOff(
 ): InvoiceDecision {
   const open = requireIssued(state);
   if (isRefused(open)) return open;
+  if (open.account.pendingCreditNotes.length > 0) {
+    // A started credit note has a number reserved or on its way: it must be issued first.
+    return refuse('credit_note_pending', 'a credit note on this invoice is being issued');
+  }
   const reason = textProblem(command.reason, 'reason');
   if (reason !== null) return reason;
   if (isZero(open.account.amountDue)) return refuse('invoice_settled', 'nothing is due on this invoice');
@@ -570,43 +598,61 @@ function decideVoid(
   });
 }
 
-function decideIssueCreditNote(
-  command: Extract<InvoiceCommand, { type: 'IssueCreditNote' }>,
-  state: InvoiceState,
-): InvoiceDecision {
-  const open = requireIssued(state);
-  if (isRefused(open)) return open;
+type CreditRequest = { readonly kind: 'full' } | { readonly kind: 'partial'; readonly net: Money };
+type OpenInvoice = Exclude<OpenInvoiceState, { status: 'written_off' }>;
+
+function pendingNet(open: OpenInvoice): Money {
+  let total = zero(open.invoice.currency);
+  for (const pending of open.account.pendingCreditNotes) total = add(total, pending.net);
+  return total;
+}
+
+/**
+ * The checks shared by `StartCreditNote` and `IssueCreditNote`, after the id checks, in the
+ * vocabulary's order; returns the net to credit. What is left to credit excludes credit notes
+ * already started, so credit notes in flight cannot together exceed the invoice.
+ */
+function creditNoteChecks(
+  open: OpenInvoice,
+  request: {
+    readonly credit: CreditRequest;
+    readonly reason: string;
+    readonly number: string | null;
+    readonly issuedOn: CalendarDate;
+    readonly today: CalendarDate;
+  },
+): Money | Refused {
   const { account, invoice } = open;
-  if (account.creditNoteIds.includes(command.creditNoteId)) {
-    return refuse('credit_note_already_issued', 'this credit note was already issued', 'creditNoteId');
-  }
-  const remainingNet = subtract(invoice.subtotal, account.creditedNet);
+  const remainingNet = subtract(subtract(invoice.subtotal, account.creditedNet), pendingNet(open));
   if (remainingNet.amountMinor <= 0n) return refuse('invoice_fully_credited', 'nothing is left to credit');
-  if (command.credit.kind === 'partial') {
-    if (command.credit.net.currency !== invoice.currency) {
+  const { credit } = request;
+  if (credit.kind === 'partial') {
+    if (credit.net.currency !== invoice.currency) {
       return refuse('currency_mismatch', `the invoice is in ${invoice.currency}`, 'credit.net');
     }
-    if (command.credit.net.amountMinor <= 0n) {
+    if (credit.net.amountMinor <= 0n) {
       return refuse('amount_not_positive', 'a credit note credits something', 'credit.net');
     }
   }
-  if (account.creditNoteIds.length >= creditNotesPerInvoiceMax) {
+  if (account.creditNoteIds.length + account.pendingCreditNotes.length >= creditNotesPerInvoiceMax) {
     return refuse(
       'invoice_limit_reached',
       `an invoice takes at most ${creditNotesPerInvoiceMax} credit notes`,
     );
   }
-  const reason = textProblem(command.reason, 'reason');
+  const reason = textProblem(request.reason, 'reason');
   if (reason !== null) return reason;
-  const numbering = numberProblem(command.number, 'AV', command.issuedOn);
-  if (numbering !== null) return numbering;
-  if (isAfter(command.issuedOn, command.today)) {
+  if (request.number !== null) {
+    const numbering = numberProblem(request.number, 'AV', request.issuedOn);
+    if (numbering !== null) return numbering;
+  }
+  if (isAfter(request.issuedOn, request.today)) {
     return refuse('issue_date_in_future', 'a credit note is not issued ahead of time', 'issuedOn');
   }
-  if (isBefore(command.issuedOn, invoice.issuedOn)) {
+  if (isBefore(request.issuedOn, invoice.issuedOn)) {
     return refuse('issue_date_before_invoice', `the invoice was issued on ${invoice.issuedOn}`, 'issuedOn');
   }
-  const net = command.credit.kind === 'full' ? remainingNet : command.credit.net;
+  const net = credit.kind === 'full' ? remainingNet : credit.net;
   if (net.amountMinor > remainingNet.amountMinor) {
     return refuse(
       'credit_exceeds_invoice',
@@ -614,26 +660,42 @@ function decideIssueCreditNote(
       'credit.net',
     );
   }
-  const tax = creditNoteTax(account.creditedNet, net, invoice.taxRatePercent);
-  const total = add(net, tax);
+  return net;
+}
+
+/** The events of a credit note's issue: its amounts, and `InvoicePaid` when it settles the rest. */
+function creditNoteEvents(
+  open: OpenInvoice,
+  note: {
+    readonly creditNoteId: string;
+    readonly number: string;
+    readonly issuedOn: CalendarDate;
+    readonly reason: string;
+    readonly net: Money;
+    readonly now: string;
+  },
+): InvoiceDecision {
+  const { account, invoice } = open;
+  const tax = creditNoteTax(account.creditedNet, note.net, invoice.taxRatePercent);
+  const total = add(note.net, tax);
   const appliedToAmountDue = min(total, account.amountDue);
   const amountDueAfter = subtract(account.amountDue, appliedToAmountDue);
   const issued: InvoiceEvent = {
     type: 'CreditNoteIssued',
     data: {
       invoiceId: invoice.invoiceId,
-      creditNoteId: command.creditNoteId,
-      number: command.number,
+      creditNoteId: note.creditNoteId,
+      number: note.number,
       invoiceNumber: invoice.number,
-      issuedOn: command.issuedOn,
-      reason: command.reason.trim(),
-      net: toMoneyJson(net),
+      issuedOn: note.issuedOn,
+      reason: note.reason.trim(),
+      net: toMoneyJson(note.net),
       tax: toMoneyJson(tax),
       total: toMoneyJson(total),
       appliedToAmountDue: toMoneyJson(appliedToAmountDue),
       toCustomerBalance: toMoneyJson(subtract(total, appliedToAmountDue)),
       amountDueAfter: toMoneyJson(amountDueAfter),
-      issuedAt: command.now,
+      issuedAt: note.now,
     },
   };
   const whollyCredited = add(account.creditedTotal, total).amountMinor === invoice.total.amountMinor;
@@ -641,10 +703,91 @@ function decideIssueCreditNote(
   if (!isZero(account.amountDue) && isZero(amountDueAfter) && !whollyCredited) {
     return accept<InvoiceEvent>(issued, {
       type: 'InvoicePaid',
-      data: { invoiceId: invoice.invoiceId, paidOn: command.issuedOn, paidAt: command.now },
+      data: { invoiceId: invoice.invoiceId, paidOn: note.issuedOn, paidAt: note.now },
     });
   }
   return accept(issued);
+}
+
+function decideStartCreditNote(
+  command: Extract<InvoiceCommand, { type: 'StartCreditNote' }>,
+  state: InvoiceState,
+): InvoiceDecision {
+  const open = requireIssued(state);
+  if (isRefused(open)) return open;
+  if (open.account.creditNoteIds.includes(command.creditNoteId)) {
+    return refuse('credit_note_already_issued', 'this credit note was already issued', 'creditNoteId');
+  }
+  // Started by an earlier attempt: nothing new to record, the caller carries on with the number.
+  if (open.account.pendingCreditNotes.some((pending) => pending.creditNoteId === command.creditNoteId)) {
+    return accept<InvoiceEvent>();
+  }
+  const net = creditNoteChecks(open, { ...command, number: null });
+  if (isRefused(net)) return net;
+  return accept({
+    type: 'CreditNoteStarted',
+    data: {
+      invoiceId: open.invoice.invoiceId,
+      creditNoteId: command.creditNoteId,
+      issuedOn: command.issuedOn,
+      reason: command.reason.trim(),
+      net: toMoneyJson(net),
+      startedAt: command.now,
+    },
+  });
+}
+
+function decideCompleteCreditNote(
+  command: Extract<InvoiceCommand, { type: 'CompleteCreditNote' }>,
+  state: InvoiceState,
+): InvoiceDecision {
+  const open = requireIssued(state);
+  if (isRefused(open)) return open;
+  if (open.account.creditNoteIds.includes(command.creditNoteId)) {
+    return refuse('credit_note_already_issued', 'this credit note was already issued', 'creditNoteId');
+  }
+  const pending = open.account.pendingCreditNotes.find(
+    (candidate) => candidate.creditNoteId === command.creditNoteId,
+  );
+  if (pending === undefined) {
+    return refuse('credit_note_not_started', 'start the credit note before numbering it', 'creditNoteId');
+  }
+  const numbering = numberProblem(command.number, 'AV', pending.issuedOn);
+  if (numbering !== null) return numbering;
+  if (isAfter(pending.issuedOn, command.today)) {
+    return refuse('issue_date_in_future', 'a credit note is not issued ahead of time', 'today');
+  }
+  // Everything else was checked at the start, and what is left to credit already excludes this net.
+  return creditNoteEvents(open, { ...pending, number: command.number, now: command.now });
+}
+
+function decideIssueCreditNote(
+  command: Extract<InvoiceCommand, { type: 'IssueCreditNote' }>,
+  state: InvoiceState,
+): InvoiceDecision {
+  const open = requireIssued(state);
+  if (isRefused(open)) return open;
+  const { account } = open;
+  if (
+    account.creditNoteIds.includes(command.creditNoteId) ||
+    account.pendingCreditNotes.some((pending) => pending.creditNoteId === command.creditNoteId)
+  ) {
+    return refuse(
+      'credit_note_already_issued',
+      'this credit note was already issued or started',
+      'creditNoteId',
+    );
+  }
+  const net = creditNoteChecks(open, command);
+  if (isRefused(net)) return net;
+  return creditNoteEvents(open, {
+    creditNoteId: command.creditNoteId,
+    number: command.number,
+    issuedOn: command.issuedOn,
+    reason: command.reason,
+    net,
+    now: command.now,
+  });
 }
 
 export function decide(command: InvoiceCommand, state: InvoiceState): InvoiceDecision {
@@ -668,6 +811,10 @@ export function decide(command: InvoiceCommand, state: InvoiceState): InvoiceDec
       return decideWriteOff(command, state);
     case 'Void':
       return decideVoid(command, state);
+    case 'StartCreditNote':
+      return decideStartCreditNote(command, state);
+    case 'CompleteCreditNote':
+      return decideCompleteCreditNote(command, state);
     case 'IssueCreditNote':
       return decideIssueCreditNote(command, state);
     default:

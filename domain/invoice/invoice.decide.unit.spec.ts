@@ -39,6 +39,18 @@ const issue = (overrides: Partial<Extract<InvoiceCommand, { type: 'Issue' }>> = 
   ...overrides,
 });
 
+const creditNoteStarted = (creditNoteId: string, net: string): InvoiceEvent => ({
+  type: 'CreditNoteStarted',
+  data: {
+    invoiceId,
+    creditNoteId,
+    issuedOn: '2026-03-10',
+    reason: 'service outage',
+    net: toMoneyJson(xof(net)),
+    startedAt: now,
+  },
+});
+
 const issuedEvent = (events: readonly InvoiceEvent[]) => {
   const event = events[0];
   if (event?.type !== 'InvoiceIssued') throw new Error('expected InvoiceIssued first');
@@ -480,6 +492,64 @@ describe('IssueCreditNote', () => {
   });
 });
 
+describe('StartCreditNote and CompleteCreditNote', () => {
+  const start = (
+    creditNoteId: string,
+    credit: Extract<InvoiceCommand, { type: 'StartCreditNote' }>['credit'],
+  ): InvoiceCommand => ({
+    type: 'StartCreditNote',
+    creditNoteId,
+    issuedOn: '2026-03-10',
+    today: '2026-03-10',
+    reason: 'service outage',
+    credit,
+    now,
+  });
+
+  it('records the content of a full credit note before its number is known', () => {
+    invoice
+      .given(issued('10000', '1800'))
+      .when(start('cn1', { kind: 'full' }))
+      .thenEvents([creditNoteStarted('cn1', '10000')]);
+  });
+
+  it('counts a started credit note against what is left, so two in flight cannot exceed the invoice', () => {
+    invoice
+      .given([...issued('10000', '1800'), creditNoteStarted('cn1', '6000')])
+      .when(start('cn2', { kind: 'partial', net: xof('4001') }))
+      .thenRefuses('credit_exceeds_invoice');
+  });
+
+  it('records nothing when the same credit note is started again', () => {
+    invoice
+      .given([...issued('10000', '1800'), creditNoteStarted('cn1', '6000')])
+      .when(start('cn1', { kind: 'full' }))
+      .thenEvents([]);
+  });
+
+  it('completes a started credit note from its recorded content and the assigned number', () => {
+    const history = [...issued('10000', '1800'), creditNoteStarted('cn1', '5000')];
+    const event = creditNoteIssued('cn1', 1, {
+      net: '5000',
+      tax: '900',
+      appliedToDue: '5900',
+      dueAfter: '5900',
+    });
+    invoice
+      .given(history)
+      .when({
+        type: 'CompleteCreditNote',
+        creditNoteId: 'cn1',
+        number: 'AV-2026-000001',
+        today: '2026-03-11',
+        now,
+      })
+      .thenEvents([event]);
+    const state = fold(invoiceDecider, [...history, event]);
+    expect(state).toMatchObject({ status: 'issued', account: { pendingCreditNotes: [] } });
+  });
+});
+
 /**
  * One table, from the top rule down: each row breaks its rule and, where the command allows, rules
  * further down as well, so the row also proves that a higher rule wins.
@@ -592,6 +662,18 @@ describe('refusals', () => {
         'the same credit note twice, even when nothing is left to credit',
         fullyCredited,
         creditNote({ creditNoteId: 'cn0' }),
+      ],
+      [
+        'credit_note_not_started',
+        'numbering a credit note that was never started, with a bad number',
+        open,
+        { type: 'CompleteCreditNote', creditNoteId: 'cn9', number: 'bad', today: '2026-03-10', now },
+      ],
+      [
+        'credit_note_pending',
+        'writing off while a credit note is being numbered, without a reason',
+        [...open, creditNoteStarted('cn1', '1000')],
+        { type: 'WriteOff', reason: ' ', writtenOffOn: '2026-09-01', now },
       ],
       [
         'invoice_fully_credited',

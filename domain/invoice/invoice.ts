@@ -221,6 +221,24 @@ export const creditNoteIssued = defineEvent({
   }),
 });
 
+/**
+ * A credit note whose content is settled and whose `AV` number is being reserved. Its net counts
+ * against what is left to credit at once, so two credit notes in flight can never together exceed
+ * the invoice; `CreditNoteIssued` with the same id completes it.
+ */
+export const creditNoteStarted = defineEvent({
+  type: 'CreditNoteStarted',
+  version: 1,
+  schema: z.object({
+    invoiceId: id,
+    creditNoteId: id,
+    issuedOn: calendarDate,
+    reason: text,
+    net: nonNegativeMoneySchema,
+    startedAt: instant,
+  }),
+});
+
 export const invoiceEvents = [
   invoiceDrafted,
   invoiceLineAdded,
@@ -233,6 +251,7 @@ export const invoiceEvents = [
   invoiceMarkedOverdue,
   invoiceWrittenOff,
   invoiceVoided,
+  creditNoteStarted,
   creditNoteIssued,
 ] as const;
 
@@ -248,6 +267,7 @@ export type InvoiceEvent =
   | EventOf<typeof invoiceMarkedOverdue>
   | EventOf<typeof invoiceWrittenOff>
   | EventOf<typeof invoiceVoided>
+  | EventOf<typeof creditNoteStarted>
   | EventOf<typeof creditNoteIssued>;
 
 // ---------------------------------------------------------------------------------------------------
@@ -302,6 +322,15 @@ export interface InvoiceAccount {
   readonly paymentIds: readonly string[];
   readonly creditApplicationIds: readonly string[];
   readonly creditNoteIds: readonly string[];
+  /** Credit notes started and waiting for their number; their net is already spoken for. */
+  readonly pendingCreditNotes: readonly PendingCreditNote[];
+}
+
+export interface PendingCreditNote {
+  readonly creditNoteId: string;
+  readonly issuedOn: CalendarDate;
+  readonly reason: string;
+  readonly net: Money;
 }
 
 interface Open {
@@ -350,6 +379,7 @@ function emptyAccount(total: Money): InvoiceAccount {
     paymentIds: [],
     creditApplicationIds: [],
     creditNoteIds: [],
+    pendingCreditNotes: [],
   };
 }
 
@@ -488,8 +518,26 @@ export function evolve(state: InvoiceState, event: InvoiceEvent): InvoiceState {
         creditedTotal: add(open.account.creditedTotal, fromMoneyJson(data.total)),
         amountDue: fromMoneyJson(data.amountDueAfter),
         creditNoteIds: [...open.account.creditNoteIds, data.creditNoteId],
+        pendingCreditNotes: open.account.pendingCreditNotes.filter(
+          (pending) => pending.creditNoteId !== data.creditNoteId,
+        ),
       };
       return afterAccountChange(open, account);
+    }
+    case 'CreditNoteStarted': {
+      const open = requireOpen(state, event.type);
+      const { data } = event;
+      const pending: PendingCreditNote = {
+        creditNoteId: data.creditNoteId,
+        issuedOn: data.issuedOn,
+        reason: data.reason,
+        net: fromMoneyJson(data.net),
+      };
+      // The status does not change: nothing is credited until the credit note is issued.
+      return {
+        ...open,
+        account: { ...open.account, pendingCreditNotes: [...open.account.pendingCreditNotes, pending] },
+      };
     }
     case 'InvoicePaid': {
       const open = requireOpen(state, event.type);
