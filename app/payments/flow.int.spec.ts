@@ -17,6 +17,7 @@ import { testContext } from '../../test/support/context.ts';
 import { issueInvoice } from '../billing/issue-invoice.ts';
 import { handleCommand } from '../command-handler.ts';
 import {
+  acceptFlaggedPayment,
   allocateReceivedPayment,
   handlePaymentNotification,
   initiatePayment,
@@ -259,6 +260,15 @@ describe('payment flow on PostgreSQL', () => {
       'PaymentFlaggedForReview',
     ]);
     expect(await invoiceAccount('inv-e1')).toMatchObject({ status: 'issued', paid: 0n });
+
+    // An accountant accepts what was really collected: it is allocated, the invoice partly paid.
+    const accepted = await acceptFlaggedPayment(deps, session.paymentId, testContext('accept-e1'));
+    expect(accepted.ok).toBe(true);
+    expect(await invoiceAccount('inv-e1')).toMatchObject({
+      status: 'partially_paid',
+      paid: 100n,
+      due: 11700n,
+    });
   });
 
   it('answers 401, 401, 404 and 400 to forged, stale, unknown and malformed notifications, records nothing, logs each', async () => {

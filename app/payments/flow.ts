@@ -483,6 +483,29 @@ export async function recordManualPayment(
   return { ok: true, value: { paymentId, allocation: allocation.value } };
 }
 
+/**
+ * A person accepts the amount the provider really collected for a payment held for review; it is
+ * then allocated like any other payment (an invoice left partly paid, or an overpayment credited).
+ */
+export async function acceptFlaggedPayment(
+  deps: PaymentFlowDependencies,
+  paymentId: string,
+  context: CommandContext,
+): Promise<FlowOutcome<AllocationDone>> {
+  const outcome = await handleCommand(
+    deps.store,
+    paymentDecider,
+    paymentStreamName(paymentId),
+    { type: 'AcceptReceivedAmount', data: { paymentId, acceptedAt: context.occurredAt } },
+    { ...context, idempotencyKey: `payment-accept:${paymentId}` },
+  );
+  if (!outcome.ok) return outcome;
+  return allocateReceivedPayment(deps, paymentId, {
+    ...context,
+    idempotencyKey: `payment-allocation:${paymentId}`,
+  });
+}
+
 export interface RefundInput {
   readonly paymentId: string;
   readonly refundId: string;

@@ -72,6 +72,15 @@ export type PaymentCommand =
       };
     }
   | {
+      /**
+       * A person accepts, for a payment held for review, the amount the provider actually collected:
+       * it becomes the payment's amount and is allocated like any other. Money in another currency
+       * cannot be accepted this way; it is refunded.
+       */
+      readonly type: 'AcceptReceivedAmount';
+      readonly data: { readonly paymentId: string; readonly acceptedAt: string };
+    }
+  | {
       /** The plan from `allocatePayment` (allocation.ts), computed by the caller from fresh invoices. */
       readonly type: 'AllocatePayment';
       readonly data: {
@@ -101,6 +110,8 @@ export type PaymentCommand =
 export const paymentRefusalCodes = [
   'payment_already_exists',
   'payment_not_found',
+  'payment_not_under_review',
+  'review_currency_mismatch',
   'amount_not_positive',
   'invoice_ids_missing',
   'invoice_ids_invalid',
@@ -130,6 +141,8 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
       return refund(command.data, state);
     case 'AllocatePayment':
       return allocate(command.data, state);
+    case 'AcceptReceivedAmount':
+      return acceptReceived(command.data, state);
     default:
       return assertNever(command, 'payment command');
   }
@@ -339,6 +352,46 @@ function refund(
       manual: data.manual,
       reason: data.reason,
       refundedAt: data.refundedAt,
+    },
+  });
+}
+
+function acceptReceived(
+  data: Extract<PaymentCommand, { type: 'AcceptReceivedAmount' }>['data'],
+  state: PaymentState,
+): PaymentDecision {
+  if (state.status === 'none') {
+    return refuse('payment_not_found', `payment ${data.paymentId} does not exist`, 'paymentId');
+  }
+  // Accepting twice records nothing more: the first acceptance made the payment succeed.
+  if (
+    (state.status === 'succeeded' || state.status === 'refunded') &&
+    state.settlement.paid.amountMinor !== state.core.expected.amountMinor
+  ) {
+    return accept();
+  }
+  if (state.status !== 'flagged') {
+    return refuse(
+      'payment_not_under_review',
+      `payment ${data.paymentId} is not held for review`,
+      'paymentId',
+    );
+  }
+  if (state.received.currency !== state.core.expected.currency) {
+    return refuse(
+      'review_currency_mismatch',
+      `the provider collected ${state.received.currency}: refund it instead`,
+    );
+  }
+  if (!isPositive(state.received)) return refuse('amount_not_positive', 'nothing was collected', 'amount');
+  return accept({
+    type: 'PaymentSucceeded',
+    data: {
+      paymentId: state.core.paymentId,
+      tenantId: state.core.tenantId,
+      amount: toMoneyJson(state.received),
+      providerTransactionId: state.providerTransactionId,
+      succeededAt: data.acceptedAt,
     },
   });
 }

@@ -136,6 +136,18 @@ const manual = (major = '50000'): PaymentCommand => ({
   },
 });
 
+const acceptReceived: PaymentCommand = {
+  type: 'AcceptReceivedAmount',
+  data: { paymentId: 'pay-1', acceptedAt: later },
+};
+const withReceived = (
+  event: PaymentEvent,
+  receivedAmount: { amountMinor: string; currency: 'XOF' | 'EUR' },
+): PaymentEvent =>
+  event.type === 'PaymentFlaggedForReview'
+    ? { type: event.type, data: { ...event.data, reason: 'currency_mismatch', receivedAmount } }
+    : event;
+
 const allocateAll = (credit = '0'): PaymentCommand => ({
   type: 'AllocatePayment',
   data: {
@@ -169,6 +181,31 @@ describe('payment decider: refusals, from the top rule down', () => {
     { name: 'success for an unknown payment', given: [], when: success('11800'), code: 'payment_not_found' },
     { name: 'failure for an unknown payment', given: [], when: failure, code: 'payment_not_found' },
     { name: 'refund of an unknown payment', given: [], when: refund('1'), code: 'payment_not_found' },
+    { name: 'accept for an unknown payment', given: [], when: acceptReceived, code: 'payment_not_found' },
+    {
+      name: 'accept a payment not held for review',
+      given: [initiated],
+      when: acceptReceived,
+      code: 'payment_not_under_review',
+    },
+    {
+      name: 'accept a payment that succeeded normally',
+      given: [initiated, succeeded],
+      when: acceptReceived,
+      code: 'payment_not_under_review',
+    },
+    {
+      name: 'accept money collected in another currency',
+      given: [initiated, withReceived(flagged, { amountMinor: '118', currency: 'EUR' })],
+      when: acceptReceived,
+      code: 'review_currency_mismatch',
+    },
+    {
+      name: 'accept a collected amount of nothing',
+      given: [initiated, withReceived(flagged, json('0'))],
+      when: acceptReceived,
+      code: 'amount_not_positive',
+    },
     {
       name: 'initiate for nothing',
       given: [],
@@ -325,6 +362,21 @@ describe('payment decider: what gets recorded', () => {
   it('flags, rather than records, an amount that differs from the session', () => {
     spec(paymentDecider).given([initiated]).when(success('100')).thenEvents([flagged]);
     spec(paymentDecider).given([initiated, flagged]).when(success('100')).thenEvents([]);
+  });
+
+  it('lets a person accept the amount collected for a flagged payment, once', () => {
+    const accepted: PaymentEvent = {
+      type: 'PaymentSucceeded',
+      data: {
+        paymentId: 'pay-1',
+        tenantId: 'tenant-1',
+        amount: json('100'),
+        providerTransactionId: 'T1',
+        succeededAt: later,
+      },
+    };
+    spec(paymentDecider).given([initiated, flagged]).when(acceptReceived).thenEvents([accepted]);
+    spec(paymentDecider).given([initiated, flagged, accepted]).when(acceptReceived).thenEvents([]);
   });
 
   it('flags a currency that differs from the session', () => {
