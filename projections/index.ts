@@ -1,9 +1,12 @@
 import { auditTrailProjection } from './audit-trail/audit-trail.projection.ts';
 import { customerBalancesProjection } from './customer-balances/customer-balances.projection.ts';
 import { invoicesProjection } from './invoices/invoices.projection.ts';
+import { metricsProjection } from './metrics/metrics.projection.ts';
+import { overdueRiskProjection } from './overdue-risk/overdue-risk.projection.ts';
 import { paymentsProjection } from './payments/payments.projection.ts';
 import { plansProjection } from './plans/plans.projection.ts';
 import type { Projection } from './runtime/projection.ts';
+import { subscriptionsProjection } from './subscriptions/subscriptions.projection.ts';
 import { tenantsProjection } from './tenants/tenants.projection.ts';
 
 /** Every read model the projector runs, by name. Add a projection here with one line. */
@@ -14,6 +17,9 @@ export const allProjections: readonly Projection[] = [
   invoicesProjection,
   paymentsProjection,
   customerBalancesProjection,
+  subscriptionsProjection,
+  metricsProjection(),
+  overdueRiskProjection,
 ];
 
 export function projectionsNamed(names: readonly string[]): Projection[] {

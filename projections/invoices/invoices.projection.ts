@@ -10,6 +10,7 @@ export const invoiceEventTypes = [
   'InvoiceDrafted',
   'InvoiceLineAdded',
   'InvoiceLineRemoved',
+  'InvoiceIssueStarted',
   'InvoiceIssued',
   'InvoicePaymentApplied',
   'InvoiceCustomerCreditApplied',
@@ -84,6 +85,9 @@ export const invoicesProjection: Projection = {
           ),
           patch(invoices, key, { set: { position }, add: { lines_count: -1n } }),
         ];
+      case 'InvoiceIssueStarted':
+        // The number is being reserved: the draft is frozen but the invoice is not issued yet.
+        return [patch(invoices, key, { set: { state: 'issuing', position } })];
       case 'InvoiceIssued': {
         const d = event.data;
         return [
@@ -150,6 +154,9 @@ export const invoicesProjection: Projection = {
             },
           }),
         ];
+      case 'CreditNoteStarted':
+        // A credit note whose number is being reserved: it shows once CreditNoteIssued records it.
+        return [];
       case 'CreditNoteIssued': {
         const d = event.data;
         return [

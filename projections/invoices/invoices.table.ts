@@ -4,6 +4,7 @@
  */
 export type InvoiceStatus =
   | 'draft'
+  | 'issuing'
   | 'voided'
   | 'issued'
   | 'partially_paid'
@@ -19,7 +20,7 @@ export interface InvoiceRow {
   country: string;
   payment_terms_days: number;
   /** The lifecycle step the events set; `status` is derived from it and the amounts. */
-  state: 'draft' | 'voided' | 'issued' | 'overdue' | 'paid' | 'written_off';
+  state: 'draft' | 'issuing' | 'voided' | 'issued' | 'overdue' | 'paid' | 'written_off';
   number: string | null;
   issued_on: string | null;
   due_on: string | null;

@@ -23,6 +23,7 @@ export const paymentsProjection: Projection = {
     'PaymentFlaggedForReview',
     'PaymentRefunded',
     'ManualPaymentRecorded',
+    'PaymentAllocated',
     'InvoicePaymentApplied',
   ],
   evolve(recorded) {
@@ -112,6 +113,11 @@ export const paymentsProjection: Projection = {
             set: { ...(event.data.kind === 'full' ? { status: 'refunded' } : {}), position },
             add: { refunded_minor: BigInt(event.data.amount.amountMinor), refunds_count: 1n },
           }),
+        ];
+      case 'PaymentAllocated':
+        // The plan; the amounts each invoice actually took arrive as InvoicePaymentApplied.
+        return [
+          patch(payments, key, { set: { credit_to_balance_minor: event.data.credit.amountMinor, position } }),
         ];
       case 'InvoicePaymentApplied': {
         const d = event.data;

@@ -12,6 +12,8 @@ export interface PaymentRow {
   paid_minor: string;
   refunded_minor: string;
   allocated_minor: string;
+  /** From the allocation plan: what the payment left on the customer's credit balance. */
+  credit_to_balance_minor: string;
   invoice_ids: string[];
   provider_session_id: string | null;
   client_reference: string | null;
