@@ -6,7 +6,7 @@ import { moneyOf } from '../money/index.ts';
 import { fold } from '../shared/decider.ts';
 import { spec } from '../shared/testing.ts';
 import { enterpriseTerms, essentialTerms, professionalTerms } from './default-catalog.ts';
-import { type PlanCommand, planDecider } from './plan.decide.ts';
+import { type PlanCommand, planDecider, planRefusalCodes } from './plan.decide.ts';
 import { catalogEventDefinitions, type PlanEvent, type PlanTerms, termsToJson } from './plan.ts';
 
 const now = '2026-01-01T08:00:00Z';
@@ -213,6 +213,10 @@ describe('plan refusals, from the top rule down', () => {
       'plan_version_unchanged',
     ],
   ];
+
+  it('covers every code of the vocabulary, in its order', () => {
+    expect([...new Set(rows.map(([, , , code]) => code))]).toEqual([...planRefusalCodes]);
+  });
 
   it.each(rows)('%s', (_name, history, command, code, field) => {
     spec(planDecider)

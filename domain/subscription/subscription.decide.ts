@@ -115,6 +115,13 @@ export type CancelSubscription = {
   readonly today: CalendarDate;
 };
 
+/** Withdraws a cancellation scheduled for the period end. */
+export type WithdrawCancellation = {
+  readonly type: 'WithdrawCancellation';
+  readonly subscriptionId: string;
+  readonly today: CalendarDate;
+};
+
 export type SubscriptionCommand =
   | StartSubscription
   | AttachPaymentMethod
@@ -125,7 +132,8 @@ export type SubscriptionCommand =
   | MarkPastDue
   | SuspendSubscription
   | ReinstateSubscription
-  | CancelSubscription;
+  | CancelSubscription
+  | WithdrawCancellation;
 
 /** The subscription's refusals, in the order they are checked. */
 export const subscriptionRefusalCodes = [
@@ -144,6 +152,7 @@ export const subscriptionRefusalCodes = [
   'currency_mismatch',
   'plan_unchanged',
   'cancellation_already_scheduled',
+  'cancellation_not_scheduled',
   'payment_method_unchanged',
 ] as const;
 export type SubscriptionRefusalCode = (typeof subscriptionRefusalCodes)[number];
@@ -387,6 +396,19 @@ export function decideSubscription(
               ? null
               : { ...credit, amount: toMoneyJson(credit.amount) },
         },
+      });
+    }
+    case 'WithdrawCancellation': {
+      if (state.status !== 'active' && state.status !== 'trialing') return notActive(state.status);
+      const bad = checkDate(command.today, 'today');
+      if (bad !== null) return bad;
+      if (command.today < state.asOf) return outOfOrder(state.asOf);
+      if (state.scheduledCancellation === null) {
+        return refuse('cancellation_not_scheduled', 'no cancellation is scheduled');
+      }
+      return accept({
+        type: 'SubscriptionCancellationWithdrawn',
+        data: { subscriptionId, withdrawnOn: command.today },
       });
     }
     default:

@@ -476,6 +476,27 @@ describe('CancelSubscription', () => {
       ]);
   });
 
+  it('withdraws a scheduled cancellation, and the subscription renews', () => {
+    const given = history(startPaid(), cancel('at_period_end', '2026-04-10'));
+    spec(subscriptionDecider)
+      .given(given)
+      .when({ type: 'WithdrawCancellation', subscriptionId, today: '2026-04-12' })
+      .thenEvents([
+        { type: 'SubscriptionCancellationWithdrawn', data: { subscriptionId, withdrawnOn: '2026-04-12' } },
+      ]);
+    const [event] = spec(subscriptionDecider)
+      .given(
+        history(startPaid(), cancel('at_period_end', '2026-04-10'), {
+          type: 'WithdrawCancellation',
+          subscriptionId,
+          today: '2026-04-12',
+        }),
+      )
+      .when(renew('2026-05-01'))
+      .events();
+    expect(event?.type).toBe('SubscriptionRenewed');
+  });
+
   it('cancels a trial at once with no credit', () => {
     const [event] = spec(subscriptionDecider)
       .given(history(startTrial()))
@@ -609,22 +630,23 @@ describe('subscription refusals, from the top rule down', () => {
       cancel('at_period_end', '2026-04-11'),
       'cancellation_already_scheduled',
     ],
+    [
+      'cancellation_not_scheduled',
+      active,
+      { type: 'WithdrawCancellation', subscriptionId, today: '2026-04-11' },
+      'cancellation_not_scheduled',
+    ],
     ['payment_method_unchanged', active, attach('2026-04-02', 'pm_wave_1'), 'payment_method_unchanged'],
   ];
 
-  it('lists every code in the vocabulary, in order', () => {
-    const seen = [...new Set(rows.map(([, , , code]) => code))];
-    expect(seen).toEqual([...seen].sort((a, b) => order(a) - order(b)));
+  it('covers every code of the vocabulary, in its order', () => {
+    expect([...new Set(rows.map(([, , , code]) => code))]).toEqual([...subscriptionRefusalCodes]);
   });
 
   it.each(rows)('%s', (_name, given, command, code, field) => {
     spec(subscriptionDecider).given(given).when(command).thenRefuses(code, field);
   });
 });
-
-function order(code: SubscriptionRefusalCode): number {
-  return subscriptionRefusalCodes.indexOf(code);
-}
 
 describe('entitlements', () => {
   it.each([
@@ -701,6 +723,13 @@ describe('replay', () => {
           type: 'ConvertTrial',
           subscriptionId,
           invoiceId: 'inv_x',
+          today,
+        }),
+      ),
+      fc.constant(
+        (today: CalendarDate): SubscriptionCommand => ({
+          type: 'WithdrawCancellation',
+          subscriptionId,
           today,
         }),
       ),

@@ -215,6 +215,13 @@ export const subscriptionCancellationScheduled = defineEvent({
   }),
 });
 
+/** The tenant changed its mind before the period end: the subscription renews as usual. */
+export const subscriptionCancellationWithdrawn = defineEvent({
+  type: 'SubscriptionCancellationWithdrawn',
+  version: 1,
+  schema: z.object({ subscriptionId: id, withdrawnOn: calendarDateSchema }),
+});
+
 export const subscriptionCanceled = defineEvent({
   type: 'SubscriptionCanceled',
   version: 1,
@@ -247,6 +254,7 @@ export const subscriptionEventDefinitions = [
   subscriptionSuspended,
   subscriptionReinstated,
   subscriptionCancellationScheduled,
+  subscriptionCancellationWithdrawn,
   subscriptionCanceled,
 ];
 
@@ -262,6 +270,7 @@ export type SubscriptionEvent =
   | EventOf<typeof subscriptionSuspended>
   | EventOf<typeof subscriptionReinstated>
   | EventOf<typeof subscriptionCancellationScheduled>
+  | EventOf<typeof subscriptionCancellationWithdrawn>
   | EventOf<typeof subscriptionCanceled>;
 
 export interface PendingChange {
@@ -377,7 +386,9 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
         currentPeriod: event.data.period,
         periodIndex: 0,
         pendingChange: null,
-        scheduledCancellation: state.scheduledCancellation,
+        // Converting is the tenant choosing to continue (EndTrial cancels instead when a
+        // cancellation is scheduled), so nothing scheduled during the trial carries over.
+        scheduledCancellation: null,
       };
     }
     case 'TrialExpired': {
@@ -469,6 +480,12 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
         asOf: later(state.asOf, event.data.scheduledOn),
         scheduledCancellation: { effectiveOn: event.data.effectiveOn, reason: event.data.reason },
       };
+    }
+    case 'SubscriptionCancellationWithdrawn': {
+      if (state.status !== 'active' && state.status !== 'trialing') {
+        throw new InvariantViolation(`SubscriptionCancellationWithdrawn on a ${state.status} subscription`);
+      }
+      return { ...state, asOf: later(state.asOf, event.data.withdrawnOn), scheduledCancellation: null };
     }
     case 'SubscriptionCanceled': {
       const current = base(state);

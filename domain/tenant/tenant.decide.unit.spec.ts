@@ -9,6 +9,7 @@ import {
   type TenantCommand,
   type TenantRegistrationInput,
   tenantDecider,
+  tenantRefusalCodes,
 } from './tenant.decide.ts';
 import { type TenantEvent, tenantEventDefinitions } from './tenant.ts';
 
@@ -305,6 +306,10 @@ describe('tenant refusals, from the top rule down', () => {
       'tenant_update_empty',
     ],
   ];
+
+  it('covers every code of the vocabulary, in its order', () => {
+    expect([...new Set(rows.map(([, , , code]) => code))]).toEqual([...tenantRefusalCodes]);
+  });
 
   it.each(rows)('%s', (_name, history, command, code, field) => {
     spec(tenantDecider)
