@@ -1,0 +1,246 @@
+/**
+ * Proves the billing use cases on the PostgreSQL event store: a trial that converts and is invoiced
+ * at renewal with TVA 18 % and gapless numbers, an upgrade billed by its proration, a preview that
+ * commits nothing, an immediate cancellation credited, and retries with the same key that record
+ * nothing twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isIssued } from '../../domain/invoice/invoice.ts';
+import { moneyOf } from '../../domain/money/index.ts';
+import { freshEventStore, type TestEventStore } from '../../test/support/db.ts';
+import { testContext } from '../../test/support/context.ts';
+import { publishDefaultCatalog } from './catalog.ts';
+import { loadInvoiceState } from './invoicing.ts';
+import {
+  attachPaymentMethod,
+  cancelSubscription,
+  changeInvoiceId,
+  changePlan,
+  endTrial,
+  loadSubscription,
+  periodInvoiceId,
+  previewPlanChange,
+  renewSubscription,
+  startSubscription,
+} from './subscriptions.ts';
+import { registerTenant } from './tenants.ts';
+
+let db: TestEventStore;
+
+async function eventCount(): Promise<number> {
+  const { rows } = await db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM ledger_events');
+  return Number(rows[0]!.n);
+}
+
+const at = (date: string) => ({ occurredAt: `${date}T09:00:00.000Z` });
+
+async function givenTenant(tenantId: string) {
+  const outcome = await registerTenant(
+    { store: db.store },
+    {
+      tenantId,
+      details: {
+        legalName: `Clinique ${tenantId}`,
+        taxId: '0012345672G3',
+        tradeRegisterNumber: 'SN-DKR-2020-B-12345',
+        address: { line1: 'Route de Ouakam', city: 'Dakar' },
+        country: 'SN',
+        billingCurrency: 'XOF',
+        billingEmail: `compta@${tenantId}.sn`,
+        billingPhone: '+221771234567',
+      },
+    },
+    testContext(`register-${tenantId}`, at('2026-01-01')),
+  );
+  expect(outcome.ok).toBe(true);
+}
+
+beforeAll(async () => {
+  db = await freshEventStore('postgres');
+  const catalog = await publishDefaultCatalog(
+    { store: db.store },
+    {},
+    testContext('catalog', at('2026-01-01')),
+  );
+  expect(catalog.ok).toBe(true);
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+describe('billing use cases', () => {
+  it('publishing the default catalog again, under any key, records nothing', async () => {
+    const before = await eventCount();
+    const again = await publishDefaultCatalog(
+      { store: db.store },
+      {},
+      testContext('catalog-2', at('2026-01-02')),
+    );
+    expect(again).toMatchObject({
+      ok: true,
+      value: { published: [], alreadyPublished: ['essential', 'professional', 'enterprise'] },
+    });
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('a trial converts with a payment method on file and is invoiced at renewal with TVA 18 % and gapless numbers', async () => {
+    const deps = { store: db.store };
+    await givenTenant('t1');
+    const started = await startSubscription(
+      deps,
+      {
+        subscriptionId: 's1',
+        tenantId: 't1',
+        planCode: 'essential',
+        interval: 'monthly',
+        trial: true,
+        today: '2026-01-05',
+      },
+      testContext('start-s1', at('2026-01-05')),
+    );
+    expect(started).toMatchObject({ ok: true, value: { status: 'trialing', invoices: [] } });
+    expect(
+      (
+        await attachPaymentMethod(
+          deps,
+          { subscriptionId: 's1', paymentMethodId: 'wave-221771234567', today: '2026-01-10' },
+          testContext('pm-s1'),
+        )
+      ).ok,
+    ).toBe(true);
+
+    const converted = await endTrial(
+      deps,
+      { subscriptionId: 's1', today: '2026-01-19' },
+      testContext('trial-s1', at('2026-01-19')),
+    );
+    expect(converted).toMatchObject({ ok: true, value: { status: 'active' } });
+    const first = await loadInvoiceState(deps, periodInvoiceId('s1', '2026-01-19'));
+    expect(isIssued(first)).toBe(true);
+    if (!isIssued(first)) return;
+    expect(first.invoice).toMatchObject({
+      number: 'F-2026-000001',
+      issuedOn: '2026-01-19',
+      dueOn: '2026-02-03',
+      taxRatePercent: '18',
+      subtotal: moneyOf('15000', 'XOF'),
+      tax: moneyOf('2700', 'XOF'),
+      total: moneyOf('17700', 'XOF'),
+    });
+
+    const renewed = await renewSubscription(
+      deps,
+      { subscriptionId: 's1', today: '2026-02-19' },
+      testContext('renew-s1', at('2026-02-19')),
+    );
+    expect(renewed.ok).toBe(true);
+    const second = await loadInvoiceState(deps, periodInvoiceId('s1', '2026-02-19'));
+    expect(isIssued(second) && second.invoice.number).toBe('F-2026-000002');
+    expect(isIssued(second) && second.invoice.total).toEqual(moneyOf('17700', 'XOF'));
+  });
+
+  it('an upgrade on day 16 of a 30-day period bills −7 500 unused, +22 500 remaining, plus TVA; the preview commits nothing', async () => {
+    const deps = { store: db.store };
+    await givenTenant('t2');
+    const started = await startSubscription(
+      deps,
+      {
+        subscriptionId: 's2',
+        tenantId: 't2',
+        planCode: 'essential',
+        interval: 'monthly',
+        trial: false,
+        today: '2026-04-01',
+      },
+      testContext('start-s2', at('2026-04-01')),
+    );
+    expect(started.ok && started.value.invoices.map((i) => i.number)).toEqual(['F-2026-000003']);
+
+    const before = await eventCount();
+    const preview = await previewPlanChange(deps, {
+      subscriptionId: 's2',
+      planCode: 'professional',
+      interval: 'monthly',
+      today: '2026-04-16',
+    });
+    expect(preview).toMatchObject({
+      ok: true,
+      value: {
+        direction: 'upgrade',
+        timing: 'immediately',
+        proration: {
+          usedDays: 15,
+          remainingDays: 15,
+          credit: { amountMinor: '7500' },
+          charge: { amountMinor: '22500' },
+          net: { amountMinor: '15000' },
+        },
+      },
+    });
+    expect(await eventCount()).toBe(before);
+
+    const changed = await changePlan(
+      deps,
+      { subscriptionId: 's2', planCode: 'professional', interval: 'monthly', today: '2026-04-16' },
+      testContext('change-s2', at('2026-04-16')),
+    );
+    expect(changed).toMatchObject({ ok: true, value: { timing: 'immediately' } });
+    const state = await loadSubscription(deps, 's2');
+    const revision = 1n; // SubscriptionStarted is 0, PlanChanged 1.
+    expect(state.status).toBe('active');
+    const proration = await loadInvoiceState(deps, changeInvoiceId('s2', revision));
+    expect(isIssued(proration)).toBe(true);
+    if (!isIssued(proration)) return;
+    expect(proration.invoice.lines.map((l) => l.amount.amountMinor)).toEqual([-7500n, 22500n]);
+    expect(proration.invoice).toMatchObject({
+      number: 'F-2026-000004',
+      subtotal: moneyOf('15000', 'XOF'),
+      tax: moneyOf('2700', 'XOF'),
+    });
+
+    // A downgrade waits for the period end and bills nothing now.
+    const down = await changePlan(
+      deps,
+      { subscriptionId: 's2', planCode: 'essential', interval: 'monthly', today: '2026-04-20' },
+      testContext('down-s2', at('2026-04-20')),
+    );
+    expect(down).toMatchObject({ ok: true, value: { timing: 'at_period_end', invoices: [] } });
+  });
+
+  it('a retried use case with the same key records nothing twice', async () => {
+    const deps = { store: db.store };
+    await givenTenant('t3');
+    const input = {
+      subscriptionId: 's3',
+      tenantId: 't3',
+      planCode: 'professional',
+      interval: 'monthly' as const,
+      trial: false,
+      today: '2026-04-21',
+    };
+    const first = await startSubscription(deps, input, testContext('start-s3', at('2026-04-21')));
+    const after = await eventCount();
+    const again = await startSubscription(deps, input, testContext('start-s3', at('2026-04-21')));
+    expect(await eventCount()).toBe(after);
+    expect(again.ok && again.value.invoices.map((i) => i.number)).toEqual(
+      first.ok ? first.value.invoices.map((i) => i.number) : null,
+    );
+
+    const cancel = {
+      subscriptionId: 's3',
+      mode: 'immediately' as const,
+      reason: 'customer_request' as const,
+      today: '2026-05-06',
+    };
+    const canceled = await cancelSubscription(deps, cancel, testContext('cancel-s3', at('2026-05-06')));
+    expect(canceled).toMatchObject({
+      ok: true,
+      value: { status: 'canceled', creditNotes: ['AV-2026-000001'] },
+    });
+    const afterCancel = await eventCount();
+    const replay = await cancelSubscription(deps, cancel, testContext('cancel-s3', at('2026-05-06')));
+    expect(replay).toMatchObject({ ok: true, value: { creditNotes: ['AV-2026-000001'] } });
+    expect(await eventCount()).toBe(afterCancel);
+  });
+});
