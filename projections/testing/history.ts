@@ -357,3 +357,75 @@ export function creditBalanceIncreased(
     },
   };
 }
+
+export function subscriptionStarted(args: {
+  readonly subscriptionId: string;
+  readonly tenantId: string;
+  readonly interval: 'monthly' | 'annual';
+  readonly priceMinor: bigint;
+  readonly startedOn: string;
+  readonly trial?: boolean;
+  readonly planCode?: string;
+}): GivenEvent {
+  const trialEndsOn = args.trial === true ? args.startedOn : null;
+  return {
+    stream: `subscription-${args.subscriptionId}`,
+    type: 'SubscriptionStarted',
+    data: {
+      subscriptionId: args.subscriptionId,
+      tenantId: args.tenantId,
+      terms: {
+        planCode: args.planCode ?? 'essential',
+        planVersion: 1,
+        interval: args.interval,
+        price: xof(args.priceMinor),
+        meters: [],
+      },
+      startedOn: args.startedOn,
+      trialEndsOn,
+      anchorDate: args.startedOn,
+      period: args.trial === true ? null : { start: args.startedOn, end: args.startedOn },
+      periodIndex: args.trial === true ? null : 0,
+      firstPeriodCharge: args.trial === true ? null : xof(args.priceMinor),
+      paymentMethodId: null,
+    },
+  };
+}
+
+export function planChanged(
+  subscriptionId: string,
+  on: string,
+  fromMinor: bigint,
+  toMinor: bigint,
+): GivenEvent {
+  const terms = (price: bigint) => ({
+    planCode: 'essential',
+    planVersion: 1,
+    interval: 'monthly',
+    price: xof(price),
+    meters: [],
+  });
+  return {
+    stream: `subscription-${subscriptionId}`,
+    type: 'PlanChanged',
+    data: {
+      subscriptionId,
+      changedOn: on,
+      direction: toMinor > fromMinor ? 'upgrade' : toMinor < fromMinor ? 'downgrade' : 'lateral',
+      from: terms(fromMinor),
+      to: terms(toMinor),
+      proration: null,
+      anchorDate: on,
+      period: { start: on, end: on },
+      periodIndex: 0,
+    },
+  };
+}
+
+export function subscriptionCanceled(subscriptionId: string, on: string): GivenEvent {
+  return {
+    stream: `subscription-${subscriptionId}`,
+    type: 'SubscriptionCanceled',
+    data: { subscriptionId, mode: 'immediately', canceledOn: on, reason: 'customer_request', credit: null },
+  };
+}
