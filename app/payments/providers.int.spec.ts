@@ -348,6 +348,13 @@ describe('configuration', () => {
     expect(config.WAVE_WEBHOOK_TOLERANCE_SECONDS).toBe(300);
   });
 
+  it('takes the application origin when PAYMENTS_PUBLIC_BASE_URL is not set, and refuses when neither is', () => {
+    const config = paymentsConfigFrom({ SANDBOX_PAYMENTS_ENABLED: '1', SANDBOX_WEBHOOK_SECRET: 'x' });
+    expect(() => enabledPaymentProviders(config, deps)).toThrow(/PAYMENTS_PUBLIC_BASE_URL/);
+    const providers = enabledPaymentProviders(config, { ...deps, publicBaseUrl: 'http://127.0.0.1:3000' });
+    expect([...providers.keys()]).toEqual(['sandbox']);
+  });
+
   it('refuses a half-configured provider rather than silently disabling it', () => {
     const config = paymentsConfigFrom({
       PAYMENTS_PUBLIC_BASE_URL: 'https://l.example.sn',

@@ -20,8 +20,11 @@ const requiredByProvider: Readonly<
   free_money: ['PAYTECH_API_KEY', 'PAYTECH_API_SECRET'],
 };
 
-/** Problems in the configuration, as sentences; empty when it is usable. */
-export function paymentsConfigProblems(config: PaymentsConfig): string[] {
+/**
+ * Problems in the configuration, as sentences; empty when it is usable. `fallbackPublicBaseUrl`
+ * is the application's own public origin, used when PAYMENTS_PUBLIC_BASE_URL is not set.
+ */
+export function paymentsConfigProblems(config: PaymentsConfig, fallbackPublicBaseUrl?: string): string[] {
   const problems: string[] = [];
   let anyEnabled = false;
   for (const [provider, keys] of Object.entries(requiredByProvider)) {
@@ -40,7 +43,7 @@ export function paymentsConfigProblems(config: PaymentsConfig): string[] {
       problems.push('SANDBOX_PAYMENTS_ENABLED needs SANDBOX_WEBHOOK_SECRET');
     }
   }
-  if (anyEnabled && config.PAYMENTS_PUBLIC_BASE_URL === undefined) {
+  if (anyEnabled && (config.PAYMENTS_PUBLIC_BASE_URL ?? fallbackPublicBaseUrl) === undefined) {
     problems.push('PAYMENTS_PUBLIC_BASE_URL is needed for provider callbacks');
   }
   return problems;
@@ -55,9 +58,10 @@ export class PaymentsConfigInvalid extends Error {
 
 export function enabledPaymentProviders(
   config: PaymentsConfig,
-  dependencies: { readonly fetch: Fetch; readonly now: () => Date },
+  dependencies: { readonly fetch: Fetch; readonly now: () => Date; readonly publicBaseUrl?: string },
 ): ReadonlyMap<OnlineProvider, PaymentProvider> {
-  const problems = paymentsConfigProblems(config);
+  const problems = paymentsConfigProblems(config, dependencies.publicBaseUrl);
+  const publicBaseUrl = config.PAYMENTS_PUBLIC_BASE_URL ?? dependencies.publicBaseUrl;
   if (problems.length > 0) throw new PaymentsConfigInvalid(problems);
   const providers = new Map<OnlineProvider, PaymentProvider>();
   if (config.WAVE_API_KEY !== undefined && config.WAVE_WEBHOOK_SECRET !== undefined) {
@@ -108,14 +112,14 @@ export function enabledPaymentProviders(
   if (
     config.SANDBOX_PAYMENTS_ENABLED === true &&
     config.SANDBOX_WEBHOOK_SECRET !== undefined &&
-    config.PAYMENTS_PUBLIC_BASE_URL !== undefined
+    publicBaseUrl !== undefined
   ) {
     providers.set(
       'sandbox',
       createSandboxProvider({
         webhookSecret: config.SANDBOX_WEBHOOK_SECRET,
         toleranceSeconds: config.SANDBOX_WEBHOOK_TOLERANCE_SECONDS,
-        publicBaseUrl: config.PAYMENTS_PUBLIC_BASE_URL,
+        publicBaseUrl,
       }),
     );
   }
