@@ -227,6 +227,7 @@ describe('moneySchema (events)', () => {
     [{ amountMinor: '15.5', currency: 'EUR' }],
     [{ amountMinor: 1500, currency: 'EUR' }],
     [{ amountMinor: '01', currency: 'EUR' }],
+    [{ amountMinor: '-0', currency: 'EUR' }],
     [{ amountMinor: '-0x1', currency: 'EUR' }],
     [{ amountMinor: '', currency: 'EUR' }],
     [{ amountMinor: '1', currency: 'ZZZ' }],

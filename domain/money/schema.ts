@@ -9,8 +9,9 @@ import { amountMinorDigitsMax, fromMinor, type Money } from './money.ts';
 export const moneySchema = z.object({
   amountMinor: z
     .string()
+    // One spelling per amount (no leading zeros, no "-0"), so equal amounts hash and compare equal.
     .regex(
-      new RegExp(`^-?(0|[1-9]\\d{0,${amountMinorDigitsMax - 1}})$`),
+      new RegExp(`^(0|-?[1-9]\\d{0,${amountMinorDigitsMax - 1}})$`),
       'integer minor units, e.g. "-1500"',
     ),
   currency: z.string().refine(isCurrencyCode, 'a supported ISO 4217 currency code'),
