@@ -2,6 +2,7 @@
 // which number (so an interrupted issue is completed, not renumbered), and refuses in a fixed order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { EventCatalog } from '../events/catalog.ts';
 import { fold } from '../shared/decider.ts';
 import { spec } from '../shared/testing.ts';
 import {
@@ -15,6 +16,7 @@ import {
   documentKey,
   formatDocumentNumber,
   type NumberingEvent,
+  numberingEvents,
   type NumberingState,
   parseDocumentNumber,
   sequencePerYearMax,
@@ -22,6 +24,7 @@ import {
 
 const now = '2026-03-01T09:00:00Z';
 const series = spec(numberingDecider);
+const catalog = new EventCatalog(numberingEvents);
 
 const assign = (invoiceId: string, overrides: Partial<NumberingCommand> = {}): NumberingCommand => ({
   type: 'AssignNumber',
@@ -97,7 +100,7 @@ describe('AssignNumber', () => {
     );
   });
 
-  it('gives n documents the numbers 1…n in order, whatever the interleaving of repeats', () => {
+  it('gives n documents the numbers 1…n in order, whatever the repeats, and replays the same', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 80 }), (requests) => {
         let history: NumberingEvent[] = [];
@@ -111,6 +114,12 @@ describe('AssignNumber', () => {
           Array.from({ length: distinct }, (_, i) => i + 1),
         );
         expect(new Set(history.map((event) => event.data.invoiceId)).size).toBe(distinct);
+        // A replay of the stored form gives the same series.
+        const stored = history.map((event) => ({
+          type: event.type,
+          data: catalog.validate(event.type, JSON.parse(JSON.stringify(event.data))).data,
+        })) as NumberingEvent[];
+        expect(fold(numberingDecider, stored)).toEqual(fold(numberingDecider, history));
       }),
     );
   });
