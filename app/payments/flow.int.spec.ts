@@ -28,7 +28,9 @@ import {
 } from './flow.ts';
 import type { PaymentProvider } from './port.ts';
 import { buildSandboxNotification, createSandboxProvider, sandboxSignatureHeader } from './sandbox.ts';
+import { type ProviderStub, startProviderStub } from './testing/provider-stub.ts';
 import { timestampedSignatureHeader } from './wire.ts';
+import { createOrangeMoneyProvider } from './orange-money.ts';
 
 const secret = 'sandbox-test-secret';
 const now = new Date('2026-03-10T09:00:00Z');
@@ -173,7 +175,7 @@ const deliver = (notification: { headers: Record<string, string>; rawBody: strin
   });
 
 describe('payment flow on PostgreSQL', () => {
-  it('pays an invoice end to end through the sandbox', async () => {
+  it('pays an invoice end to end through the sandbox, with no read model running', async () => {
     await givenIssuedInvoice('tenant-a', 'inv-a1', '11800');
     const session = await initiate('tenant-a', 'init-a1', ['inv-a1'], xof('11800'));
     expect(session.isSandbox).toBe(true);
@@ -359,5 +361,108 @@ describe('payment flow on PostgreSQL', () => {
     expect(await creditBalance('tenant-i')).toBe(500n);
     if (outcome.ok) expect((await loadPayment(t.store, outcome.value.paymentId)).status).toBe('succeeded');
     openInvoices = {};
+  });
+});
+
+describe('Orange Money through the flow (Orange answered by a local stub)', () => {
+  let stub: ProviderStub;
+  let omDeps: PaymentFlowDependencies;
+  let status = 'SUCCESS';
+  const notifToken = 'dd497bda3b250e536186fc0663f32f40';
+
+  beforeAll(async () => {
+    stub = await startProviderStub({
+      'POST /oauth/v3/token': () => ({
+        status: 200,
+        body: { token_type: 'Bearer', access_token: 'tok', expires_in: 7776000 },
+      }),
+      'POST /orange-money-webpay/sn/v1/webpayment': () => ({
+        status: 201,
+        body: {
+          status: 201,
+          message: 'OK',
+          pay_token: 'om-pay-token-1',
+          payment_url: 'https://webpayment.orange-money.com/payment/pay_token/om-pay-token-1',
+          notif_token: notifToken,
+        },
+      }),
+      'POST /orange-money-webpay/sn/v1/transactionstatus': () => ({
+        status: 201,
+        body: { status, order_id: 'x', txnid: 'MP260310.0900.A00001' },
+      }),
+    });
+    const orange = createOrangeMoneyProvider({
+      clientId: 'id',
+      clientSecret: 'secret',
+      merchantKey: 'mk',
+      baseUrl: stub.baseUrl,
+      country: 'sn',
+      currency: 'XOF',
+      merchantName: 'SmartQueue',
+      fetch,
+      now: () => now,
+    });
+    omDeps = { ...deps, providers: new Map<OnlineProvider, PaymentProvider>([['orange_money', orange]]) };
+  });
+  afterAll(async () => {
+    await stub.close();
+  });
+
+  const omNotification = (paymentId: string, body: object) =>
+    handlePaymentNotification(omDeps, 'orange_money', {
+      headers: { 'content-type': 'application/json' },
+      rawBody: JSON.stringify(body),
+      now,
+      routeReference: paymentId,
+    });
+
+  it('keeps only a hash of notif_token, refuses another token, and books after transactionstatus says SUCCESS', async () => {
+    await givenIssuedInvoice('tenant-om', 'inv-om1', '11800');
+    const opened = await initiatePayment(
+      omDeps,
+      {
+        tenantId: 'tenant-om',
+        provider: 'orange_money',
+        invoiceIds: ['inv-om1'],
+        amount: xof('11800'),
+        description: 'Facture',
+      },
+      testContext('init-om1'),
+    );
+    if (!opened.ok) throw new Error(opened.refusal.message);
+    const { paymentId } = opened.value;
+    const initiated = (await events(paymentStreamName(paymentId)))[0]!;
+    expect(JSON.stringify(initiated.data)).not.toContain(notifToken);
+    const webpayment = stub.requests.find((r) => r.path.endsWith('/webpayment'))!;
+    expect(JSON.parse(webpayment.body).notif_url).toBe(
+      `http://127.0.0.1:3000/webhooks/payments/orange_money/${paymentId}`,
+    );
+
+    const forged = await omNotification(paymentId, {
+      status: 'SUCCESS',
+      notif_token: 'f'.repeat(32),
+      txnid: 'MP1',
+    });
+    expect(forged).toMatchObject({ httpStatus: 401, reason: 'bad_signature' });
+
+    status = 'PENDING';
+    const early = await omNotification(paymentId, {
+      status: 'SUCCESS',
+      notif_token: notifToken,
+      txnid: 'MP1',
+    });
+    expect(early).toMatchObject({ httpStatus: 503, outcome: 'not_confirmed' });
+    expect((await events(paymentStreamName(paymentId))).map((e) => e.type)).toEqual(['PaymentInitiated']);
+
+    status = 'SUCCESS';
+    const landed = await omNotification(paymentId, {
+      status: 'SUCCESS',
+      notif_token: notifToken,
+      txnid: 'MP1',
+    });
+    expect(landed).toMatchObject({ httpStatus: 200, outcome: 'recorded' });
+    expect(await invoiceAccount('inv-om1')).toMatchObject({ status: 'paid', paid: 11800n });
+    const succeeded = (await events(paymentStreamName(paymentId))).find((e) => e.type === 'PaymentSucceeded');
+    expect(succeeded?.data).toMatchObject({ providerTransactionId: 'MP260310.0900.A00001' });
   });
 });
