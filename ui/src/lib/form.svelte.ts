@@ -28,6 +28,10 @@ export class FormState {
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       this.problem = e.problem;
+      // A refusal (4xx) recorded nothing, and the corrected submission is another request: it
+      // needs its own key. After a network error or a 5xx the first attempt may have been
+      // recorded, so the key is kept and a retry gets the first answer instead of a duplicate.
+      if (e.status >= 400 && e.status < 500) this.#key = newIdempotencyKey();
       // A refusal of the request itself (not a field) is also announced as a toast.
       if (e.problem.errors.length === 0) toast(e.problem.detail ?? e.problem.title, 'error');
       return undefined;

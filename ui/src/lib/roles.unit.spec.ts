@@ -44,14 +44,21 @@ describe('navFor', () => {
     expect(hrefs(null)).toEqual([]);
   });
 
-  it('offers users and tokens to super-admins only', () => {
+  it('offers users to super-admins only and tokens to super-admins and tenant admins', () => {
     expect(hrefs('superadmin')).toContain('/users');
     expect(hrefs('accountant')).not.toContain('/users');
     expect(hrefs('auditor')).not.toContain('/tokens');
+    expect(hrefs('tenant_admin')).toContain('/tokens');
   });
 
-  it('offers a tenant admin the portal and nothing of the back office', () => {
-    expect(hrefs('tenant_admin')).toEqual(['/portal', '/portal/invoices', '/portal/plan', '/portal/contact']);
+  it('offers a tenant admin the portal and its own API tokens, nothing else of the back office', () => {
+    expect(hrefs('tenant_admin')).toEqual([
+      '/tokens',
+      '/portal',
+      '/portal/invoices',
+      '/portal/plan',
+      '/portal/contact',
+    ]);
   });
 
   it('never offers a page the role would be refused', () => {

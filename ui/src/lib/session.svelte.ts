@@ -1,5 +1,5 @@
 import { api, ApiError, setCsrfToken } from './api/client.ts';
-import type { SessionUser, SignInResult } from './api/types.ts';
+import type { Me, SessionUser, SignInResult } from './api/types.ts';
 import { normaliseRole, type Role } from './roles.ts';
 
 /**
@@ -15,35 +15,47 @@ export const session = $state<{ user: SessionUser | null; role: Role | null; che
 });
 
 const csrfKey = 'ledger.csrf';
+const emailKey = 'ledger.email';
+
+function stored(key: string): string | null {
+  return typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(key);
+}
+
+function store(key: string, value: string | null): void {
+  if (typeof sessionStorage === 'undefined') return;
+  if (value === null) sessionStorage.removeItem(key);
+  else sessionStorage.setItem(key, value);
+}
 
 function remember(user: SessionUser | null, csrfToken: string | null): void {
   session.user = user;
   session.role = user === null ? null : normaliseRole(user.role);
   session.checked = true;
   setCsrfToken(csrfToken);
-  if (typeof sessionStorage === 'undefined') return;
-  if (csrfToken === null) sessionStorage.removeItem(csrfKey);
-  else sessionStorage.setItem(csrfKey, csrfToken);
+  store(csrfKey, csrfToken);
+  store(emailKey, user?.email ?? null);
 }
 
-/** `/auth/me` may answer the user alone or `{ user, csrfToken }`; both are accepted. */
-function readMe(body: unknown): { user: SessionUser; csrfToken: string | null } | null {
-  if (typeof body !== 'object' || body === null) return null;
-  const b = body as Record<string, unknown>;
-  const user = (typeof b.user === 'object' && b.user !== null ? b.user : b) as SessionUser;
-  if (typeof user.id !== 'string' || typeof user.role !== 'string') return null;
-  const token = typeof b.csrfToken === 'string' ? b.csrfToken : null;
-  return { user, csrfToken: token };
-}
-
-/** Asks the API who we are; a 401 means signed out. Other failures leave the session unknown. */
+/**
+ * Asks the API who we are; a 401 means signed out. `/auth/me` names no e-mail, so the one given
+ * at sign-in (kept for this tab) is shown. An API token's identity opens no pages.
+ */
 export async function refreshSession(fetcher: typeof fetch = fetch): Promise<void> {
   try {
-    const me = readMe(await api<unknown>('/api/v1/auth/me', { fetch: fetcher }));
-    const stored = typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(csrfKey);
-    remember(me?.user ?? null, me?.csrfToken ?? stored);
+    const me = await api<Me>('/api/v1/auth/me', { fetch: fetcher });
+    if (me.kind !== 'user' || me.userId === null || me.role === null) {
+      remember(null, null);
+      return;
+    }
+    const user: SessionUser = {
+      userId: me.userId,
+      email: stored(emailKey) ?? '',
+      role: me.role,
+      tenantId: me.tenantId,
+    };
+    remember(user, me.csrfToken ?? stored(csrfKey));
   } catch (e) {
-    if (e instanceof ApiError && (e.status === 401 || e.status === 404)) remember(null, null);
+    if (e instanceof ApiError && e.status === 401) remember(null, null);
     else throw e;
   }
 }
@@ -59,7 +71,7 @@ export async function signIn(email: string, password: string): Promise<SessionUs
 
 export async function signOut(): Promise<void> {
   try {
-    await api('/api/v1/auth/sign-out', { method: 'POST', body: {} });
+    await api('/api/v1/auth/sign-out', { method: 'POST' });
   } finally {
     remember(null, null);
   }

@@ -105,8 +105,9 @@ export function toKitError(e: unknown, currentPath?: string): unknown {
   }
   if (problem.status === 403) return error(403, { message: problem.title, kind: 'forbidden' });
   if (problem.status === 404) {
-    // Fastify's own 404 (no such route) is not a problem document: the API lacks the route.
-    const kind = problem.type === 'about:blank' ? 'unavailable' : 'not_found';
+    // The API answers a path it has no route for with "no route …": the feature is not there yet.
+    const kind =
+      problem.type === 'about:blank' || problem.detail?.startsWith('no route ') ? 'unavailable' : 'not_found';
     return error(404, { message: problem.title, kind });
   }
   if (problem.status === 0 || problem.status >= 500) {

@@ -34,6 +34,14 @@ export function toProblem(status: number, body: unknown, fallbackTitle: string):
       if (message !== undefined) errors.push({ field: normaliseField(field ?? ''), message });
     }
   }
+  // A business refusal may name its field at the top level, beside its code.
+  const topField = text(b.field);
+  if (errors.length === 0 && topField !== undefined) {
+    errors.push({
+      field: normaliseField(topField),
+      message: text(b.detail) ?? text(b.title) ?? fallbackTitle,
+    });
+  }
   return {
     type: text(b.type) ?? 'about:blank',
     title: text(b.title) ?? text(b.message) ?? fallbackTitle,

@@ -39,6 +39,22 @@ describe('toProblem', () => {
     expect(problem.errors).toEqual([]);
   });
 
+  it('takes the field a business refusal names at the top level', () => {
+    const problem = toProblem(
+      409,
+      {
+        type: '/api/problems/business-rule',
+        title: 'Refused',
+        detail: 'already paid',
+        code: 'invoice_paid',
+        field: 'invoiceId',
+      },
+      '',
+    );
+    expect(problem.code).toBe('invoice_paid');
+    expect(fieldErrors(problem)).toEqual({ invoiceId: 'already paid' });
+  });
+
   it('keeps the first message per field', () => {
     const problem = toProblem(
       400,

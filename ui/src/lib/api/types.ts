@@ -9,140 +9,175 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
+/** Money as the API writes it: a string of minor units and the ISO 4217 code. */
+export interface Money {
+  readonly amountMinor: string;
+  readonly currency: string;
+}
+
+/** What the API says after every command: the events' log position, for read-your-writes. */
+export interface CommandResult {
+  readonly position: string | null;
+  readonly revision: string | null;
+  readonly replayed: boolean;
+  readonly events: { type: string }[];
+}
+
 export interface SessionUser {
-  readonly id: string;
+  readonly userId: string;
   readonly email: string;
   readonly role: string;
   readonly tenantId: string | null;
-  readonly name?: string;
 }
 
 export interface SignInResult {
   readonly user: SessionUser;
   readonly csrfToken: string;
+  readonly expiresAt: string;
 }
 
+/** `GET /api/v1/auth/me`. */
+export interface Me {
+  readonly kind: 'user' | 'token';
+  readonly userId: string | null;
+  readonly role: string | null;
+  readonly tenantId: string | null;
+  readonly permissions: string[];
+  readonly csrfToken: string | null;
+}
+
+export interface Address {
+  readonly line1: string;
+  readonly line2: string | null;
+  readonly city: string;
+  readonly postalCode: string | null;
+}
+
+export interface TenantDetails {
+  readonly legalName: string;
+  readonly taxId: string;
+  readonly tradeRegisterNumber: string;
+  readonly address: Address;
+  readonly country: string;
+  readonly billingCurrency: string;
+  readonly billingEmail: string;
+  readonly billingPhone: string;
+  readonly timeZone: string;
+  readonly taxExempt: boolean;
+  readonly taxExemptionNote: string | null;
+  readonly paymentTermsDays: number;
+  readonly preferredLanguage: 'fr' | 'en';
+}
+
+/** `GET /api/v1/tenants/:tenantId`. */
 export interface Tenant {
-  readonly id: string;
-  readonly name: string;
-  readonly email?: string;
-  readonly country?: string;
-  readonly currency: string;
-  readonly status?: string;
-  readonly language?: string;
-  readonly taxId?: string | null;
-  readonly tradeRegister?: string | null;
-  readonly address?: string | null;
-  readonly city?: string | null;
-  readonly phone?: string | null;
-  readonly balanceMinor?: string;
-  readonly mrrMinor?: string;
-  readonly planName?: string | null;
-  readonly riskBand?: string | null;
-  readonly createdAt?: string;
+  readonly tenantId: string;
+  readonly status: 'active' | 'suspended' | 'closed';
+  readonly revision: string;
+  readonly registeredAt: string;
+  readonly details: TenantDetails;
 }
 
+export interface PlanTerms {
+  readonly name: string;
+  readonly trialDays: number;
+  readonly pricing: { kind: 'list'; prices: { interval: string; price: Money }[] } | { kind: 'negotiated' };
+  readonly meters: unknown[];
+}
+
+export interface PlanVersion extends PlanTerms {
+  readonly version: number;
+  readonly publishedAt: string;
+}
+
+/** `GET /api/v1/plans/:planCode`. */
+export interface Plan {
+  readonly planCode: string;
+  readonly status: 'published' | 'retired';
+  readonly retiredAt: string | null;
+  readonly revision: string;
+  readonly latest: PlanVersion;
+  readonly versions: PlanVersion[];
+}
+
+/*
+ * The shapes below are for routes the API has not published yet (subscriptions, invoices,
+ * metrics, overdue risk). They follow the published ones' conventions (ids named `<thing>Id`,
+ * money as `Money`, pages as `{ items, nextCursor }`) and will be checked against the real
+ * schemas as those land.
+ */
 export interface Subscription {
-  readonly id: string;
+  readonly subscriptionId: string;
   readonly tenantId: string;
-  readonly tenantName?: string;
-  readonly planId: string;
-  readonly planName?: string;
-  readonly interval?: string;
+  readonly planCode: string;
+  readonly planVersion?: number;
+  readonly interval: string;
   readonly status: string;
-  readonly currency?: string;
-  readonly priceMinor?: string;
-  readonly mrrMinor?: string;
+  readonly price?: Money | null;
   readonly trialEndsOn?: string | null;
   readonly currentPeriodEnd?: string | null;
   readonly cancelAtPeriodEnd?: boolean;
-}
-
-export interface PlanVersion {
-  readonly version: number;
-  readonly monthlyPriceMinor?: string;
-  readonly annualPriceMinor?: string;
-  readonly currency?: string;
-  readonly publishedAt?: string;
-}
-
-export interface Plan {
-  readonly id: string;
-  readonly name: string;
-  readonly currency?: string;
-  readonly monthlyPriceMinor?: string;
-  readonly annualPriceMinor?: string;
-  readonly currentVersion?: number;
-  readonly versions?: PlanVersion[];
+  readonly revision?: string;
 }
 
 export interface ProrationPreview {
-  readonly currency: string;
-  readonly creditMinor: string;
-  readonly chargeMinor: string;
-  readonly amountDueMinor: string;
+  readonly credit: Money;
+  readonly charge: Money;
+  readonly amountDue: Money;
   readonly effectiveOn?: string;
 }
 
 export interface InvoiceLine {
   readonly description: string;
   readonly quantity?: string | number;
-  readonly amountMinor: string;
-  readonly taxMinor?: string;
+  readonly amount: Money;
+  readonly tax?: Money;
 }
 
 export interface Invoice {
-  readonly id: string;
+  readonly invoiceId: string;
   readonly number?: string | null;
   readonly tenantId: string;
-  readonly tenantName?: string;
   readonly status: string;
-  readonly currency: string;
-  readonly totalMinor: string;
-  readonly amountDueMinor: string;
-  readonly subtotalMinor?: string;
-  readonly taxMinor?: string;
+  readonly total: Money;
+  readonly amountDue: Money;
+  readonly subtotal?: Money;
+  readonly tax?: Money;
   readonly issuedOn?: string | null;
   readonly dueOn?: string | null;
   readonly lines?: InvoiceLine[];
-  readonly payments?: { id: string; amountMinor: string; appliedAt?: string; method?: string }[];
-  readonly creditNotes?: { id: string; number?: string; amountMinor: string; issuedOn?: string }[];
+  readonly revision?: string;
 }
 
+/** `GET /api/v1/payments/:paymentId`. */
 export interface Payment {
-  readonly id: string;
+  readonly paymentId: string;
   readonly tenantId: string;
-  readonly tenantName?: string;
-  readonly status: string;
-  readonly currency: string;
-  readonly amountMinor: string;
-  readonly refundedMinor?: string;
-  readonly method?: string;
-  readonly provider?: string;
-  readonly reference?: string | null;
-  readonly receivedOn?: string | null;
-  readonly createdAt?: string;
-  readonly redirectUrl?: string | null;
+  readonly status: 'pending' | 'failed' | 'flagged' | 'succeeded' | 'refunded';
+  readonly provider: string;
+  readonly manualMethod: string | null;
+  readonly invoiceIds: string[];
+  readonly expected: Money;
+  readonly paid: Money | null;
+  readonly refunded: Money | null;
+  readonly paymentUrl: string | null;
+  readonly revision: string;
 }
 
 export interface ActivityItem {
-  readonly id?: string;
   readonly type: string;
   readonly occurredAt: string;
-  readonly summary?: string;
-  readonly tenantId?: string | null;
-  readonly tenantName?: string | null;
   readonly streamId?: string;
+  readonly tenantId?: string | null;
 }
 
 export interface DashboardMetrics {
-  readonly currency: string;
-  readonly mrrMinor: string;
-  readonly arrMinor: string;
+  readonly mrr: Money;
+  readonly arr: Money;
   readonly activeTenants: number;
   readonly trialingTenants?: number;
   readonly customerChurnRate: string | null;
-  readonly overdueTotalMinor: string;
+  readonly overdueTotal: Money;
   readonly recentActivity?: ActivityItem[];
 }
 
@@ -156,32 +191,33 @@ export interface RiskFactor {
 
 export interface OverdueTenant {
   readonly tenantId: string;
-  readonly tenantName?: string;
-  readonly currency: string;
-  readonly overdueMinor: string;
-  readonly daysPastDue?: number;
+  readonly overdue: Money;
   readonly score: number;
   readonly band: string;
   readonly factors: RiskFactor[];
 }
 
+/** `GET /api/v1/users`. */
 export interface User {
-  readonly id: string;
+  readonly userId: string;
   readonly email: string;
   readonly role: string;
-  readonly tenantId?: string | null;
-  readonly createdAt?: string;
-  readonly lockedUntil?: string | null;
+  readonly tenantId: string | null;
+  readonly disabled: boolean;
+  readonly lockedUntil: string | null;
+  readonly createdAt: string;
 }
 
+/** `GET /api/v1/tokens`; `token` only in the answer to the creation. */
 export interface ApiToken {
-  readonly id: string;
+  readonly tokenId: string;
   readonly name: string;
-  readonly tenantId?: string | null;
-  readonly scopes?: string[];
-  readonly createdAt?: string;
-  readonly lastUsedAt?: string | null;
-  readonly revokedAt?: string | null;
-  /** Present once, in the answer to the creation. */
+  readonly tenantId: string;
+  readonly permissions: string[];
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
   readonly token?: string;
 }

@@ -1,0 +1,145 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const run = promisify(execFile);
+export const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
+const serverUrl = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+const startTimeoutMs = 90_000;
+export const screenshotDir = join(repositoryRoot, 'test-results', 'e2e');
+
+/** The running service of one test file: its own database, port and users. */
+export interface Service {
+  readonly baseUrl: string;
+  createUser(email: string, password: string, role: string, tenantId?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Builds the UI once when no build exists (a fresh checkout); later runs reuse it. */
+export async function ensureUiBuild(): Promise<void> {
+  if (existsSync(join(repositoryRoot, 'ui', 'build', 'handler.js'))) return;
+  await run('npm', ['run', 'build:ui'], { cwd: repositoryRoot, maxBuffer: 50 * 1024 * 1024 });
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts the service as an operator would, on a fresh PostgreSQL database and a free port, and
+ * waits for its health route. The server is `support/serve-with-ui.ts` (serve + the UI plugin).
+ */
+export async function startService(): Promise<Service> {
+  await ensureUiBuild();
+  const database = `e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${database}`));
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    DATABASE_URL: `${serverUrl}/${database}`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    API_SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000',
+  };
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repositoryRoot, 'test', 'e2e', 'support', 'serve-with-ui.ts')],
+    { cwd: repositoryRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += String(chunk)));
+  child.stderr?.on('data', (chunk) => (output += String(chunk)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${output}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the service did not answer /api/health within ${startTimeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    baseUrl,
+    async createUser(email, password, role, tenantId) {
+      const args = ['bin/ledger.mjs', 'user', 'create', '--email', email, '--role', role];
+      if (tenantId !== undefined) args.push('--tenant', tenantId);
+      await run(process.execPath, args, {
+        cwd: repositoryRoot,
+        env: { ...env, LEDGER_USER_PASSWORD: password },
+      });
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    },
+  };
+}
+
+/** Headless Chromium from the system package (`apt-get install -y chromium`). */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Saves a full-page screenshot under test-results/e2e/ and returns its path. */
+export async function snap(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Signs in through the form and waits for the landing page. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel(/Adresse e-mail|E-mail address/).fill(email);
+  await page.getByLabel(/Mot de passe|Password/).fill(password);
+  await page.getByRole('button', { name: /Se connecter|Sign in/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}

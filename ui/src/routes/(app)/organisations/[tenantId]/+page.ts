@@ -1,0 +1,28 @@
+import type { PageLoad } from './$types';
+import { api, load as get, withQuery } from '$lib/api/client.ts';
+import type { Invoice, Page, Subscription, Tenant } from '$lib/api/types.ts';
+
+/**
+ * The tenant itself is required; its subscriptions and invoices come from routes that may not be
+ * published yet, so each of those is optional and the page shows what it can.
+ */
+async function optional<T>(path: string, fetcher: typeof fetch): Promise<T | null> {
+  try {
+    return await api<T>(path, { fetch: fetcher });
+  } catch {
+    return null;
+  }
+}
+
+export const load = (async ({ fetch, params, url }) => {
+  const id = encodeURIComponent(params.tenantId);
+  const [tenant, subscriptions, invoices] = await Promise.all([
+    get<Tenant>(fetch, `/api/v1/tenants/${id}`, url.pathname),
+    optional<Page<Subscription>>(
+      withQuery('/api/v1/subscriptions', { tenantId: params.tenantId, limit: 10 }),
+      fetch,
+    ),
+    optional<Page<Invoice>>(withQuery('/api/v1/invoices', { tenantId: params.tenantId, limit: 10 }), fetch),
+  ]);
+  return { tenant, subscriptions, invoices };
+}) satisfies PageLoad;
