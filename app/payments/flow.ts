@@ -60,6 +60,9 @@ export interface SecurityLogEntry {
   readonly at: string;
 }
 
+/** How much of an untrusted claimed reference goes into the security log. */
+const claimedReferenceLoggedMax = 200;
+
 export interface PaymentFlowDependencies {
   readonly store: EventStore;
   readonly providers: ReadonlyMap<OnlineProvider, PaymentProvider>;
@@ -251,7 +254,8 @@ export async function handlePaymentNotification(
       provider: providerName,
       reason: verdict.reason,
       detail: verdict.detail,
-      claimedReference: claimed,
+      // Untrusted text: bounded so a hostile body cannot flood the log.
+      claimedReference: claimed === null ? null : claimed.slice(0, claimedReferenceLoggedMax),
       at: request.now.toISOString(),
     });
     return { httpStatus: httpStatusByRejection[verdict.reason], outcome: 'rejected', reason: verdict.reason };
