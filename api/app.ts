@@ -12,7 +12,10 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { PaymentFlowDependencies } from '../app/payments/flow.ts';
+import type { Fetch } from '../app/payments/port.ts';
 import type { Ledger } from '../app/runtime.ts';
+import { paymentFlowDependencies } from './payment-flow.ts';
 import { installAuth } from './auth/plugin.ts';
 import { principalId } from './auth/permissions.ts';
 import { installErrorHandler, sendProblem } from './error-handler.ts';
@@ -27,6 +30,8 @@ export interface AppOptions {
   readonly healthChecks?: ReadonlyArray<HealthCheck>;
   /** The clock routes read; tests pass a fixed one. */
   readonly now?: () => Date;
+  /** The `fetch` payment providers call; tests pass one bound to a local stub. */
+  readonly fetch?: Fetch;
 }
 
 export interface HealthCheck {
@@ -38,6 +43,7 @@ export interface HealthCheck {
 export interface RouteOptions {
   readonly ledger: Ledger;
   readonly now: () => Date;
+  readonly payments: PaymentFlowDependencies;
 }
 
 /** A request id a client may send (to trace a call end to end); anything else gets a fresh one. */
@@ -156,6 +162,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   await app.register(healthRoutes, { ledger, checks: options.healthChecks ?? [] });
-  for (const routes of resourceRoutes) await app.register(routes, { ledger, now });
+  const payments = paymentFlowDependencies(ledger, {
+    now,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+  for (const routes of resourceRoutes) await app.register(routes, { ledger, now, payments });
   return app;
 }

@@ -24,6 +24,7 @@ export const problemKinds = {
   },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
+  provider_unavailable: { status: 502, title: 'The payment provider did not answer usably' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -85,7 +86,7 @@ export const refusal = (code: string, message: string, field?: string) =>
   new ApiError('business_rule', message, field === undefined ? { code } : { code, field });
 
 /** The statuses every route may answer with a problem, beside its own success statuses. */
-export const problemStatuses = [400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 500] as const;
+export const problemStatuses = [400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 502, 503] as const;
 
 /**
  * Adds the problem schema for every error status to a route's `response` map, so the OpenAPI

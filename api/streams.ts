@@ -66,3 +66,17 @@ export async function streamNamesWithPrefix(
     cursor = batch.at(-1)!.streamName;
   }
 }
+
+/** The last event of a stream (its revision and log position), or null when there is none. */
+export async function streamHead(
+  ledger: Ledger,
+  streamName: string,
+): Promise<{ revision: bigint; position: string } | null> {
+  try {
+    const [last] = await ledger.store.readStream(streamName, { direction: 'backwards', maxCount: 1 });
+    return last === undefined ? null : { revision: last.revision, position: last.position };
+  } catch (error) {
+    if (error instanceof StreamNotFound) return null;
+    throw error;
+  }
+}

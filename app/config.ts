@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paymentsConfigSchema } from './payments/config.ts';
 
 /**
  * Configuration comes from environment variables only, validated once at start. A bad variable
@@ -40,6 +41,8 @@ export const configSchema = z.object({
   API_SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   /** The largest request body accepted, in bytes. */
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1_048_576).default(1_048_576),
+  /** The payment providers' variables (app/payments/config.ts), validated with the rest. */
+  ...paymentsConfigSchema.shape,
 });
 
 export type Config = z.infer<typeof configSchema>;

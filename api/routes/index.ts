@@ -7,6 +7,7 @@ import { planRoutes } from './plans/index.ts';
 import { tenantRoutes } from './tenants/index.ts';
 import { tokenRoutes } from './tokens/index.ts';
 import { userRoutes } from './users/index.ts';
+import { webhookRoutes } from './webhooks/index.ts';
 
 /**
  * Every resource's routes, one folder each. A new capability adds its folder and one line here;
@@ -20,4 +21,5 @@ export const resourceRoutes: ReadonlyArray<FastifyPluginAsyncZod<RouteOptions>> 
   planRoutes,
   invoiceRoutes,
   paymentRoutes,
+  webhookRoutes,
 ];

@@ -2,20 +2,26 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { fromMoneyJson, moneySchema, toMoneyJson } from '../../../domain/money/index.ts';
 import { paymentDecider } from '../../../domain/payment/payment.decide.ts';
+import { initiatePayment, recordManualPayment, refundPayment } from '../../../app/payments/flow.ts';
+import { ProviderCallFailed } from '../../../app/payments/port.ts';
 import {
   manualPaymentMethods,
+  onlineProviders,
   type PaymentState,
   paymentStreamName,
 } from '../../../domain/payment/payment.ts';
+import type { Refusal } from '../../../domain/shared/decider.ts';
 import { uuidV5 } from '../../../eventstore/ids.ts';
 import type { RouteOptions } from '../../app.ts';
 import { principalOf } from '../../auth/plugin.ts';
 import { assertTenantAccess } from '../../auth/tenant-guard.ts';
-import { etag, runCommand } from '../../commands.ts';
+import { commandContext, etag } from '../../commands.ts';
 import { commandKey } from '../../idempotency.ts';
-import { notFound, withProblems } from '../../problems.ts';
+import { ApiError, notFound, refusal, withProblems } from '../../problems.ts';
 import { commandResultSchema, idSchema } from '../../schemas.ts';
-import { loadAggregate } from '../../streams.ts';
+import { loadAggregate, streamHead } from '../../streams.ts';
+
+const refusalOf = (r: Refusal) => refusal(r.code, r.message, r.field);
 
 const paymentSchema = z
   .object({
@@ -53,10 +59,11 @@ function present(state: Exclude<PaymentState, { status: 'none' }>, revision: big
 const paymentParams = z.object({ paymentId: idSchema });
 
 /**
- * Payments: money received by hand (bank transfer, cash, cheque) typed in by an accountant,
- * refunds, and reading one payment. Online payments start from the provider flow in `app/payments`.
+ * Payments through the flow in `app/payments/flow.ts`: online payments started by a tenant admin
+ * or an accountant, money received by hand and typed in by an accountant (allocated at once),
+ * refunds, and reading one payment. Provider notifications arrive at the webhook routes.
  */
-export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ledger, now }) => {
+export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ledger, now, payments }) => {
   const loadPayment = async (paymentId: string) => {
     const loaded = await loadAggregate(ledger, paymentDecider, paymentStreamName(paymentId));
     if (loaded.state.status === 'none' || loaded.revision === null) throw notFound(`payment ${paymentId}`);
@@ -83,14 +90,72 @@ export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   );
 
   app.post(
+    '/api/v1/payments',
+    {
+      config: { permission: 'payments:initiate', command: true },
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Start an online payment (Wave, Orange Money, Free Money); answers the page to send the payer to',
+        body: z.strictObject({
+          tenantId: idSchema,
+          provider: z.enum(onlineProviders),
+          invoiceIds: z.array(idSchema).min(1).max(100),
+          amount: moneySchema,
+          description: z.string().trim().min(1).max(100).default('SmartQueue'),
+          successUrl: z.url().max(500).optional(),
+          errorUrl: z.url().max(500).optional(),
+        }),
+        response: withProblems({
+          201: z.object({
+            paymentId: z.string(),
+            paymentUrl: z.string().nullable(),
+            providerSessionId: z.string(),
+            isSandbox: z.boolean(),
+            position: z.string().nullable(),
+          }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const at = now();
+      assertTenantAccess(principalOf(request), request.body.tenantId, `tenant ${request.body.tenantId}`);
+      const { amount, ...rest } = request.body;
+      let outcome: Awaited<ReturnType<typeof initiatePayment>>;
+      try {
+        outcome = await initiatePayment(
+          payments,
+          { ...rest, amount: fromMoneyJson(amount) },
+          commandContext(request, at),
+        );
+      } catch (error) {
+        if (error instanceof ProviderCallFailed) {
+          request.log.warn(
+            { provider: error.provider, operation: error.operation, status: error.httpStatus },
+            'provider call failed',
+          );
+          throw new ApiError(
+            'provider_unavailable',
+            `${error.provider} did not open a payment session; retry later`,
+          );
+        }
+        throw error;
+      }
+      if (!outcome.ok) throw refusalOf(outcome.refusal);
+      const head = await streamHead(ledger, paymentStreamName(outcome.value.paymentId));
+      return reply.code(201).send({ ...outcome.value, position: head?.position ?? null });
+    },
+  );
+
+  app.post(
     '/api/v1/payments/manual',
     {
       config: { permission: 'payments:write', command: true },
       schema: {
         tags: ['payments'],
-        summary: 'Record money received outside any provider (bank transfer, cash, cheque)',
+        summary:
+          'Record money received outside any provider (bank transfer, cash, cheque); it is allocated at once',
         body: z.strictObject({
-          paymentId: idSchema.optional(),
           tenantId: idSchema,
           method: z.enum(manualPaymentMethods),
           reference: z.string().trim().min(1).max(200),
@@ -98,35 +163,38 @@ export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
           amount: moneySchema,
           invoiceIds: z.array(idSchema).max(100).default([]),
         }),
-        response: withProblems({ 201: commandResultSchema.extend({ paymentId: z.string() }) }),
+        response: withProblems({
+          201: z.object({
+            paymentId: z.string(),
+            position: z.string().nullable(),
+            allocation: z.object({
+              applied: z.array(z.object({ invoiceId: z.string(), amount: moneySchema })),
+              credit: moneySchema,
+            }),
+          }),
+        }),
       },
     },
     async (request, reply) => {
       const at = now();
-      const principal = principalOf(request);
-      assertTenantAccess(principal, request.body.tenantId, `tenant ${request.body.tenantId}`);
-      const paymentId = request.body.paymentId ?? uuidV5(`payment:${commandKey(request)}`);
-      const result = await runCommand(
-        ledger,
-        request,
-        paymentDecider,
-        paymentStreamName(paymentId),
-        {
-          type: 'RecordManualPayment',
-          data: {
-            paymentId,
-            tenantId: request.body.tenantId,
-            method: request.body.method,
-            reference: request.body.reference,
-            receivedOn: request.body.receivedOn,
-            amount: fromMoneyJson(request.body.amount),
-            invoiceIds: request.body.invoiceIds,
-            recordedAt: at.toISOString(),
-          },
-        },
-        at,
+      assertTenantAccess(principalOf(request), request.body.tenantId, `tenant ${request.body.tenantId}`);
+      const { amount, ...rest } = request.body;
+      const outcome = await recordManualPayment(
+        payments,
+        { ...rest, amount: fromMoneyJson(amount) },
+        commandContext(request, at),
       );
-      return reply.code(201).send({ ...result, paymentId });
+      if (!outcome.ok) throw refusalOf(outcome.refusal);
+      const { paymentId, allocation } = outcome.value;
+      const head = await ledger.store.headPosition();
+      return reply.code(201).send({
+        paymentId,
+        position: head === '' ? null : head,
+        allocation: {
+          applied: allocation.applied.map((a) => ({ invoiceId: a.invoiceId, amount: toMoneyJson(a.amount) })),
+          credit: toMoneyJson(allocation.credit),
+        },
+      });
     },
   );
 
@@ -136,7 +204,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       config: { permission: 'payments:write', command: true },
       schema: {
         tags: ['payments'],
-        summary: 'Refund part or all of a payment; never more than was paid',
+        summary: 'Record a refund of part or all of a payment; never more than was paid',
         params: paymentParams,
         body: z.strictObject({
           refundId: idSchema.optional(),
@@ -153,26 +221,26 @@ export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       const { state } = await loadPayment(request.params.paymentId);
       assertTenantAccess(principalOf(request), state.core.tenantId, `payment ${request.params.paymentId}`);
       const refundId = request.body.refundId ?? uuidV5(`refund:${commandKey(request)}`);
-      const result = await runCommand(
-        ledger,
-        request,
-        paymentDecider,
-        paymentStreamName(request.params.paymentId),
+      const outcome = await refundPayment(
+        payments,
         {
-          type: 'RefundPayment',
-          data: {
-            paymentId: request.params.paymentId,
-            refundId,
-            amount: fromMoneyJson(request.body.amount),
-            creditNoteId: request.body.creditNoteId,
-            manual: request.body.manual,
-            reason: request.body.reason,
-            refundedAt: at.toISOString(),
-          },
+          paymentId: request.params.paymentId,
+          refundId,
+          amount: fromMoneyJson(request.body.amount),
+          creditNoteId: request.body.creditNoteId,
+          manual: request.body.manual,
+          reason: request.body.reason,
         },
-        at,
+        commandContext(request, at),
       );
-      return reply.code(201).send({ ...result, refundId });
+      if (!outcome.ok) throw refusalOf(outcome.refusal);
+      return reply.code(201).send({
+        events: outcome.events.map((e) => ({ type: e.type })),
+        position: outcome.position,
+        revision: outcome.revision === null ? null : outcome.revision.toString(),
+        replayed: outcome.replayed,
+        refundId,
+      });
     },
   );
 };
