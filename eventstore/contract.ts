@@ -184,6 +184,16 @@ export function eventStoreContract(name: string, factory: ContractFactory): void
         ]);
       });
 
+      it('keeps revision order past ten events (numbers, not text)', async () => {
+        const stream = streamName();
+        const values = Array.from({ length: 25 }, (_, i) => i);
+        await store.append(stream, countedEvents(`long-${stream}`, values), 'no_stream');
+        const n = (events: RecordedEvent[]) => events.map((e) => (e.data as { n: number }).n);
+        expect(n(await store.readStream(stream))).toEqual(values);
+        expect(n(await store.readStream(stream, { direction: 'backwards' }))).toEqual([...values].reverse());
+        expect(n(await store.readStream(stream, { fromRevision: 9n, maxCount: 3 }))).toEqual([9, 10, 11]);
+      });
+
       it('refuses to read a stream that does not exist', async () => {
         const stream = streamName();
         await expect(store.readStream(stream)).rejects.toBeInstanceOf(StreamNotFound);

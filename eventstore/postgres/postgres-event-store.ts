@@ -175,7 +175,7 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.#pool.query<EventRow>(
       `SELECT ${selectColumns} FROM ledger_events
         WHERE stream_name = $1 AND revision ${forwards ? '>=' : '<='} $2
-        ORDER BY revision ${forwards ? 'ASC' : 'DESC'} LIMIT $3`,
+        ORDER BY ledger_events.revision ${forwards ? 'ASC' : 'DESC'} LIMIT $3`,
       [streamName, from.toString(), maxCount],
     );
     return rows.map((r) => this.#toRecorded(r));
