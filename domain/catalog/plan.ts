@@ -86,6 +86,8 @@ export const planTermsSchema = z.object({
   meters: z.array(meterTermsSchema).max(usageMeters.length),
 });
 
+export const planStreamName = (planCode: string): string => `plan-${planCode}`;
+
 const planCode = z.string().regex(planCodePattern);
 const instant = z.iso.datetime({ offset: true });
 

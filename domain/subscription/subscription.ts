@@ -28,6 +28,8 @@ import type { Period } from './period.ts';
  * them is the invoice aggregate's business, reacting to these events.
  */
 
+export const subscriptionStreamName = (subscriptionId: string): string => `subscription-${subscriptionId}`;
+
 const id = z.string().min(1).max(200);
 const periodSchema = z.object({ start: calendarDateSchema, end: calendarDateSchema });
 
@@ -402,6 +404,8 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
       };
     }
     case 'SubscriptionRenewed': {
+      if (state.status !== 'active')
+        throw new InvariantViolation(`SubscriptionRenewed on a ${state.status} subscription`);
       const current = billing(state, 'SubscriptionRenewed');
       return {
         ...current,
@@ -419,6 +423,8 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
       if (state.status === 'trialing') {
         return { ...state, terms: subscriptionTermsFromJson(d.to), asOf: later(state.asOf, d.changedOn) };
       }
+      if (state.status !== 'active')
+        throw new InvariantViolation(`PlanChanged on a ${state.status} subscription`);
       const current = billing(state, 'PlanChanged');
       if (d.period === null || d.periodIndex === null)
         throw new InvariantViolation('a paid plan change has a period');

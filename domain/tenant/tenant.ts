@@ -96,6 +96,8 @@ export const updatableTenantFields = [
 export type UpdatableTenantField = (typeof updatableTenantFields)[number];
 export type TenantChanges = Partial<Pick<TenantDetails, UpdatableTenantField>>;
 
+export const tenantStreamName = (tenantId: string): string => `tenant-${tenantId}`;
+
 const tenantId = z.string().min(1).max(200);
 const instant = z.iso.datetime({ offset: true });
 
