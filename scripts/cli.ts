@@ -71,6 +71,40 @@ user
     process.exitCode = await runCreateUser(config(), options);
   });
 
+program
+  .command('rebuild')
+  .description('rebuild read models beside the live ones from the whole log, then swap them in')
+  .argument('[names...]', 'projections to rebuild (default: all)')
+  .option('--check', 'freeze the live rows, rebuild to the same position and fail on any checksum difference')
+  .option('--json', 'print the report as JSON')
+  .option('--no-progress', 'no progress bar')
+  .action(async (names: string[], options: { check?: boolean; json?: boolean; progress: boolean }) => {
+    const { runRebuild } = await import('./rebuild.ts');
+    process.exitCode = await runRebuild(config(), names, {
+      check: options.check === true,
+      json: options.json === true,
+      progress: options.progress,
+    });
+  });
+
+const projectionsCommand = program.command('projections').description('inspect and operate the projectors');
+projectionsCommand
+  .command('status')
+  .description('position, lag, lease and error of every projection; exit 1 when one is stopped')
+  .option('--json', 'print as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { runProjectionStatus } = await import('./rebuild.ts');
+    process.exitCode = await runProjectionStatus(config(), { json: options.json === true });
+  });
+projectionsCommand
+  .command('retry')
+  .description('after a fix, run a projection stopped by a poison event again from that event')
+  .argument('<name>', 'the projection')
+  .action(async (name: string) => {
+    const { runProjectionRetry } = await import('./rebuild.ts');
+    process.exitCode = await runProjectionRetry(config(), name);
+  });
+
 const bench = program.command('bench').description('measure throughput beside a baseline in the same run');
 bench
   .command('eventstore')

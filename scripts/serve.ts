@@ -1,6 +1,9 @@
 import type { Config } from '../app/config.ts';
 import { openLedger } from '../app/runtime.ts';
 import { buildApp } from '../api/app.ts';
+import { allProjections } from '../projections/index.ts';
+import { ProjectionRunner } from '../projections/runtime/runner.ts';
+import { projectionsHealthCheck } from '../projections/runtime/status.ts';
 
 export interface ServeOptions {
   /** Seed demo data when the store is empty. */
@@ -9,7 +12,16 @@ export interface ServeOptions {
 
 export async function serve(config: Config, options: ServeOptions = {}): Promise<void> {
   const ledger = await openLedger(config);
-  const app = await buildApp({ ledger });
+  // Projectors run in the `projector` and `all` roles; every role reports their lag in /api/health.
+  const projector =
+    config.LEDGER_ROLE === 'all' || config.LEDGER_ROLE === 'projector'
+      ? new ProjectionRunner({ pool: ledger.pool, store: ledger.store, projections: allProjections, logger: ledger.logger })
+      : null;
+  projector?.start();
+  const app = await buildApp({
+    ledger,
+    healthChecks: [projectionsHealthCheck(ledger.pool, ledger.store, allProjections)],
+  });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   ledger.logger.info({ address, demo: options.demo === true }, 'SmartQueue Ledger is listening');
   process.stdout.write(`\nSmartQueue Ledger: ${address.replace('127.0.0.1', 'localhost')}/\n`);
@@ -20,6 +32,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     stopping = true;
     ledger.logger.info({ signal }, 'shutting down');
     await app.close();
+    await projector?.stop();
     await ledger.close();
     process.exit(0);
   };

@@ -10,8 +10,6 @@ import { eventsPerBatchMax, ProjectionRunner } from './runner.ts';
 /** Shadow tables sit beside the live ones under this suffix until the swap. */
 export const shadowSuffix = '__rebuild';
 const eventsPerBatchDefault = 5000;
-/** How many batches the swap may still apply under lock before it gives up and tries again. */
-const swapCatchUpBatchesMax = 20;
 const leaseWaitMsMax = 120_000;
 
 export interface RebuildProgress {
@@ -112,8 +110,8 @@ async function swapTables(tx: SqlClient, projections: readonly Projection[]): Pr
 
 /**
  * Rebuilds projections beside the live ones: fresh shadow tables fed from the start of the log in
- * big batches (one read serves every projection), then one transaction that locks the live
- * checkpoints, applies the last events, swaps the tables in and moves the checkpoints. Until that
+ * big batches (one read serves every projection) until it has caught up with the log, then one
+ * transaction that locks the live checkpoints, swaps the tables in and moves the checkpoints. Until that
  * moment the live tables keep answering and the live projector keeps them current. A crash before
  * the swap leaves the live tables untouched; the next rebuild starts over.
  */
@@ -178,20 +176,11 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       if (differing.length > 0) throw new RebuildMismatch(differing.map((d) => d.table));
     }
 
-    const finalPosition = await swap(
-      pool,
-      store,
-      projections,
-      position,
-      batch,
-      apply,
-      frozenAt === null ? null : owner,
-    );
-    eventsDone += finalPosition.applied;
+    await swap(pool, projections, position, frozenAt === null ? null : owner);
     return {
       projections: projections.map((p) => p.name),
       eventsDone,
-      position: finalPosition.position,
+      position,
       comparison,
       identical: comparison === null ? null : true,
     };
@@ -216,34 +205,25 @@ async function takeLeases(pool: SqlPool, owner: string, projections: readonly Pr
   }
 }
 
+/**
+ * Swaps the shadows in and moves the live checkpoints to the position they were built to, in one
+ * transaction. Locking the checkpoint rows (in name order, so two swaps cannot deadlock) makes a
+ * live batch in flight wait; it then finds its checkpoint moved and starts again from it, so any
+ * event after `position` the old tables had seen is applied again, to the new ones. No event is
+ * read inside this transaction: on PGlite the transaction holds the only connection.
+ */
 async function swap(
   pool: SqlPool,
-  store: EventStore,
   projections: readonly Projection[],
-  from: GlobalPosition,
-  batch: number,
-  apply: (tx: SqlClient, events: readonly RecordedEvent[]) => Promise<void>,
+  position: GlobalPosition,
   leaseOwner: string | null,
-): Promise<{ position: GlobalPosition; applied: number }> {
-  return pool.transaction(async (tx) => {
-    // Locking the live checkpoints (in name order, so two swaps cannot deadlock) makes every live
-    // batch wait; when they resume, their checkpoint has moved and they start again from it.
+): Promise<void> {
+  await pool.transaction(async (tx) => {
     const names = projections.map((p) => p.name).sort();
     await tx.query(
       'SELECT name FROM projection_checkpoints WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE',
       [names],
     );
-    let position = from;
-    let applied = 0;
-    for (let i = 0; ; i += 1) {
-      if (i >= swapCatchUpBatchesMax) throw new Error('the log grows faster than the swap can catch up');
-      const events = await store.readAll({ after: position, maxCount: batch });
-      if (events.length === 0) break;
-      await apply(tx, events);
-      position = events.at(-1)!.position;
-      applied += events.length;
-      if (events.length < batch) break;
-    }
     await swapTables(tx, projections);
     await tx.query(
       `UPDATE projection_checkpoints c
@@ -256,6 +236,5 @@ async function swap(
         WHERE c.name = p.name`,
       [position, leaseOwner, projections.map((p) => p.name), projections.map((p) => p.version)],
     );
-    return { position, applied };
   });
 }

@@ -292,3 +292,48 @@ describe('the projector runtime', () => {
     expect(await tableChecksum(t.pool, 'random_counts')).toEqual(before);
   });
 });
+
+describe('on embedded PGlite', () => {
+  it('projects, leases, waits and rebuilds the same way', async () => {
+    const p = await freshEventStore('pglite', projectionTestCatalog());
+    try {
+      const position = await appendHistory(p.store, history('lite', 3));
+      const a = new ProjectionRunner({
+        pool: p.pool,
+        store: p.store,
+        projections: allProjections,
+        owner: 'a',
+      });
+      const b = new ProjectionRunner({
+        pool: p.pool,
+        store: p.store,
+        projections: allProjections,
+        owner: 'b',
+      });
+      await a.catchUp();
+      expect((await b.step()).leased).toEqual([]);
+      expect(
+        (
+          await waitForPosition(
+            p.pool,
+            position,
+            1000,
+            allProjections.map((x) => x.name),
+          )
+        ).reached,
+      ).toBe(true);
+      await a.stop();
+      const checked = await rebuildProjections({
+        pool: p.pool,
+        store: p.store,
+        projections: allProjections,
+        check: true,
+      });
+      expect(checked.identical).toBe(true);
+      const { rows } = await p.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM rm_invoices');
+      expect(rows[0]!.n).toBe('3');
+    } finally {
+      await p.close();
+    }
+  });
+});
