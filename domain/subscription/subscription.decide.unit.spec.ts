@@ -2,7 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { essentialTerms, professionalTerms } from '../catalog/default-catalog.ts';
-import { type BillingInterval, listPrice } from '../catalog/plan.ts';
+import { offerFor } from '../catalog/offer.ts';
+import { planDecider } from '../catalog/plan.decide.ts';
+import { type BillingInterval, listPrice, termsToJson as planTermsToJson } from '../catalog/plan.ts';
 import { EventCatalog } from '../events/catalog.ts';
 import { type Money, moneyOf, toMoneyJson } from '../money/index.ts';
 import { addDays, type CalendarDate } from '../shared/calendar-date.ts';
@@ -171,6 +173,47 @@ describe('StartSubscription', () => {
       period: { start: '2026-04-01', end: '2026-05-01' },
       periodIndex: -1,
       firstPeriodCharge: { amountMinor: '10500', currency: 'XOF' },
+    });
+  });
+});
+
+describe('from the catalog to a subscription', () => {
+  it('starts on the offer of the latest plan version, a snapshot of its price', () => {
+    const published = fold(planDecider, [
+      {
+        type: 'PlanPublished',
+        data: {
+          planCode: 'essential',
+          version: 1,
+          terms: planTermsToJson(essentialTerms),
+          publishedAt: '2026-01-01T00:00:00Z',
+        },
+      },
+    ]);
+    const offer = offerFor(published, 'monthly', 'XOF', null);
+    if (!offer.ok) throw new Error(offer.refusal.message);
+    const events = history(startPaid('2026-04-01', offer.offer));
+    const state = fold(subscriptionDecider, events);
+    expect(state.status === 'active' && state.terms).toMatchObject({
+      planVersion: 1,
+      price: moneyOf('15000', 'XOF'),
+    });
+  });
+});
+
+describe('a first period shorter than the interval (later anchor)', () => {
+  it('credits on an upgrade only the days left, over the full period the stretch belongs to', () => {
+    // Started 10 April, anchored on 1 May: the period is April (30 days), 21 of them paid.
+    // An upgrade on 16 April credits 15/30 × 15 000 = 7 500 and charges 15/30 × 45 000 = 22 500.
+    const [event] = spec(subscriptionDecider)
+      .given(history(startPaid('2026-04-10', essential, '2026-05-01')))
+      .when(changePlan(professional, '2026-04-16'))
+      .events();
+    expect(event?.type === 'PlanChanged' && event.data.proration).toMatchObject({
+      periodDays: 30,
+      remainingDays: 15,
+      credit: { amountMinor: '7500', currency: 'XOF' },
+      charge: { amountMinor: '22500', currency: 'XOF' },
     });
   });
 });
