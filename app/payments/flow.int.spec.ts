@@ -132,6 +132,7 @@ async function invoiceAccount(invoiceId: string) {
   return {
     status: state.status,
     paid: state.account.paid.amountMinor,
+    creditApplied: state.account.customerCreditApplied.amountMinor,
     due: state.account.amountDue.amountMinor,
   };
 }
@@ -188,7 +189,12 @@ describe('payment flow on PostgreSQL', () => {
       'PaymentSucceeded',
       'PaymentAllocated',
     ]);
-    expect(await invoiceAccount('inv-a1')).toEqual({ status: 'paid', paid: 11800n, due: 0n });
+    expect(await invoiceAccount('inv-a1')).toEqual({
+      status: 'paid',
+      paid: 11800n,
+      creditApplied: 0n,
+      due: 0n,
+    });
     expect(await creditBalance('tenant-a')).toBe(0n);
   });
 
@@ -207,7 +213,12 @@ describe('payment flow on PostgreSQL', () => {
       (e) => e.type === 'InvoicePaymentApplied',
     );
     expect(applied).toHaveLength(1);
-    expect(await invoiceAccount('inv-b1')).toEqual({ status: 'paid', paid: 25000n, due: 0n });
+    expect(await invoiceAccount('inv-b1')).toEqual({
+      status: 'paid',
+      paid: 25000n,
+      creditApplied: 0n,
+      due: 0n,
+    });
     expect(await creditBalance('tenant-b')).toBe(0n);
   });
 
@@ -234,6 +245,52 @@ describe('payment flow on PostgreSQL', () => {
       (e) => e.type === 'InvoicePaymentApplied',
     );
     expect(applied.length).toBeLessThanOrEqual(2);
+  });
+
+  it('conserves money when six payments race over three invoices, each webhook delivered three times', async () => {
+    const invoices = { 'inv-k1': 7000n, 'inv-k2': 5000n, 'inv-k3': 9000n };
+    for (const [invoiceId, total] of Object.entries(invoices))
+      await givenIssuedInvoice('tenant-k', invoiceId, total.toString());
+    openInvoices = { 'tenant-k': Object.keys(invoices) };
+    const plans: Array<[string[], bigint]> = [
+      [['inv-k1'], 4000n],
+      [['inv-k1', 'inv-k2'], 6000n],
+      [['inv-k3'], 9000n],
+      [['inv-k2'], 3000n],
+      [['inv-k3', 'inv-k1'], 2500n],
+      [['inv-k2'], 1500n],
+    ];
+    const sessions = [];
+    for (const [index, [invoiceIds, amount]] of plans.entries()) {
+      sessions.push({
+        amount,
+        session: await initiate('tenant-k', `init-k${index}`, invoiceIds, moneyOf(amount.toString(), 'XOF')),
+      });
+    }
+    const deliveries = sessions.flatMap(({ amount, session }) =>
+      Array.from({ length: 3 }, () =>
+        paid(session.paymentId, session.providerSessionId, moneyOf(amount.toString(), 'XOF')),
+      ),
+    );
+    const answers = await Promise.all(deliveries.map((notification) => deliver(notification)));
+    expect(answers.every((a) => a.httpStatus === 200)).toBe(true);
+
+    let settledTotal = 0n;
+    for (const [invoiceId, total] of Object.entries(invoices)) {
+      const account = await invoiceAccount(invoiceId);
+      // Settled by payments and by the credit their excess became, never beyond the total.
+      expect(account.paid + account.creditApplied + account.due).toBe(total);
+      expect(account.due >= 0n).toBe(true);
+      settledTotal += account.paid + account.creditApplied;
+    }
+    const received = plans.reduce((sum, [, amount]) => sum + amount, 0n);
+    // Every franc received is on an invoice or in the tenant's credit, exactly once.
+    expect(settledTotal + (await creditBalance('tenant-k'))).toBe(received);
+    for (const { session } of sessions) {
+      const types = (await events(paymentStreamName(session.paymentId))).map((e) => e.type);
+      expect(types).toEqual(['PaymentInitiated', 'PaymentSucceeded', 'PaymentAllocated']);
+    }
+    openInvoices = {};
   });
 
   it('pays named invoices first, then the oldest, and credits an overpayment', async () => {

@@ -10,7 +10,12 @@ import {
   isIssued,
 } from '../../domain/invoice/invoice.ts';
 import { add, isPositive, type Money, zero } from '../../domain/money/index.ts';
-import { allocatePayment, type OpenInvoice, openInvoicesMax } from '../../domain/payment/allocation.ts';
+import {
+  allocatePayment,
+  compareInvoiceNumbers,
+  type OpenInvoice,
+  openInvoicesMax,
+} from '../../domain/payment/allocation.ts';
 import { type PaymentCommand, paymentDecider } from '../../domain/payment/payment.decide.ts';
 import {
   invoiceIdsPerPaymentMax,
@@ -23,6 +28,7 @@ import {
 import { fold, type Refusal } from '../../domain/shared/decider.ts';
 import { StreamNotFound } from '../../eventstore/errors.ts';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.ts';
+import { applyCustomerCredit } from '../billing/invoicing.ts';
 import { type CommandContext, handleCommand } from '../command-handler.ts';
 import {
   type ConfirmedOutcome,
@@ -445,6 +451,20 @@ export async function allocateReceivedPayment(
     );
     if (!creditOutcome.ok && creditOutcome.refusal.code !== 'credit_source_already_recorded')
       return creditOutcome;
+    // When another payment got to a planned invoice first, some other invoice of the tenant may
+    // still be open: offer it the credit now rather than at the next billing (named invoices
+    // first, then the oldest). The billing use case takes from the balance before it gives to the
+    // invoice, so racing calls never spend the credit twice.
+    const stillOpen = (await freshOpenInvoices(deps, core.tenantId, core.invoiceIds)).sort((a, b) =>
+      namedFirstThenOldest(a, b, core.invoiceIds),
+    );
+    for (const invoice of stillOpen) {
+      await applyCustomerCredit(
+        { store: deps.store },
+        { invoiceId: invoice.invoiceId, tenantId: core.tenantId, today },
+        context,
+      );
+    }
   }
   return { ok: true, value: { applied, credit: isPositive(credit) ? credit : zero(paid.currency) } };
 }
@@ -536,6 +556,14 @@ export async function refundPayment(
     { type: 'RefundPayment', data: { ...input, refundedAt: context.occurredAt } },
     { ...context, idempotencyKey: `payment-refund:${input.paymentId}:${input.refundId}` },
   );
+}
+
+function namedFirstThenOldest(a: OpenInvoice, b: OpenInvoice, named: readonly string[]): number {
+  const rankA = named.includes(a.invoiceId) ? named.indexOf(a.invoiceId) : named.length;
+  const rankB = named.includes(b.invoiceId) ? named.indexOf(b.invoiceId) : named.length;
+  if (rankA !== rankB) return rankA - rankB;
+  if (a.issuedOn !== b.issuedOn) return a.issuedOn < b.issuedOn ? -1 : 1;
+  return compareInvoiceNumbers(a.number, b.number);
 }
 
 /** The tenant's open invoices as they stand in their streams now, for the allocation policy. */
