@@ -105,6 +105,29 @@ projectionsCommand
     process.exitCode = await runProjectionRetry(config(), name);
   });
 
+program
+  .command('seed')
+  .description('fill an empty store with a realistic, deterministic demo history (same seed, same events)')
+  .option('--seed <n>', 'the PRNG seed', '42')
+  .option('--tenants <n>', 'tenants to create', '200')
+  .option('--years <n>', 'years of history, ending today (or --until)', '2')
+  .option('--until <date>', 'the last simulated day, YYYY-MM-DD (default: today in Africa/Dakar)')
+  .option('--force', 'seed even when the store already holds events')
+  .option('--no-progress', 'no progress bar')
+  .action(
+    async (options: { seed: string; tenants: string; years: string; until?: string; force?: boolean; progress: boolean }) => {
+      const { runSeed } = await import('./seed.ts');
+      process.exitCode = await runSeed(config(), {
+        seed: Number.parseInt(options.seed, 10),
+        tenants: Number.parseInt(options.tenants, 10),
+        years: Number(options.years),
+        until: options.until,
+        force: options.force === true,
+        progress: options.progress,
+      });
+    },
+  );
+
 const bench = program.command('bench').description('measure throughput beside a baseline in the same run');
 bench
   .command('eventstore')
@@ -114,6 +137,16 @@ bench
   .action(async (options: { seconds: string; write?: string }) => {
     const { benchEventStore } = await import('./bench/eventstore.ts');
     await benchEventStore(config(), { seconds: Number(options.seconds), write: options.write });
+  });
+
+bench
+  .command('projections')
+  .description('rebuild every read model from a generated history, beside reading the same events (the ceiling)')
+  .option('--events <n>', 'events to generate', '1000000')
+  .option('--write <file>', 'also write the table into its section of this markdown file (docs/performance.md)')
+  .action(async (options: { events: string; write?: string }) => {
+    const { benchProjections } = await import('./bench/projections.ts');
+    await benchProjections(config(), { events: Number(options.events), write: options.write });
   });
 
 await program.parseAsync(process.argv);

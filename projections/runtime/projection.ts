@@ -28,7 +28,7 @@ export interface TableSpec {
   readonly key: readonly string[];
 }
 
-/** A column value as it goes into `jsonb_populate_recordset`: money as strings, never a JS number. */
+/** A column value as it goes into `json_populate_recordset`: money as strings, never a JS number. */
 export type Value = string | number | boolean | null | readonly unknown[] | { readonly [k: string]: unknown };
 export type Row = Readonly<Record<string, Value>>;
 

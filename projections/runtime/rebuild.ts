@@ -68,11 +68,39 @@ export async function tableChecksum(db: SqlClient, table: string): Promise<Table
   return { table, rows: rows[0]!.rows, md5: rows[0]!.md5 };
 }
 
+/**
+ * Shadow tables start with the live table's columns, defaults and checks but only its primary key
+ * (the upserts need it): maintaining every secondary index row by row costs more than building it
+ * once over the loaded table, which `indexShadows` does before the swap.
+ */
 async function createShadows(db: SqlClient, projections: readonly Projection[]): Promise<void> {
   for (const projection of projections) {
-    for (const { name } of projection.tables) {
+    for (const { name, key } of projection.tables) {
       await db.query(`DROP TABLE IF EXISTS ${shadowTables(name)}`);
-      await db.query(`CREATE TABLE ${shadowTables(name)} (LIKE ${ident(name)} INCLUDING ALL)`);
+      await db.query(
+        `CREATE TABLE ${shadowTables(name)} (LIKE ${ident(name)} INCLUDING ALL EXCLUDING INDEXES)`,
+      );
+      await db.query(`ALTER TABLE ${shadowTables(name)} ADD PRIMARY KEY (${key.map(ident).join(', ')})`);
+    }
+  }
+}
+
+/** Builds the live table's other indexes on each shadow, under temporary names the swap renames. */
+async function indexShadows(db: SqlClient, projections: readonly Projection[]): Promise<void> {
+  for (const projection of projections) {
+    for (const { name } of projection.tables) {
+      const shadow = await indexes(db, shadowName(name));
+      const { rows } = await db.query<{ indexname: string; indexdef: string }>(
+        'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1',
+        [name],
+      );
+      for (const { indexname, indexdef } of rows) {
+        const match = /^(CREATE (?:UNIQUE )?INDEX )\S+ ON \S+ (.*)$/.exec(indexdef);
+        if (match === null) throw new Error(`cannot read the definition of index ${indexname}: ${indexdef}`);
+        if (shadow.has(match[2]!)) continue;
+        const temporary = `${indexname.slice(0, 50)}${shadowSuffix}`;
+        await db.query(`${match[1]}${ident(temporary)} ON ${shadowTables(name)} ${match[2]}`);
+      }
     }
   }
 }
@@ -138,9 +166,20 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   let position: GlobalPosition = '';
   let eventsDone = 0;
   try {
-    const apply = async (tx: SqlClient, events: readonly RecordedEvent[]) => {
-      for (const projection of projections) await applyEvents(tx, projection, events, shadowTables);
-    };
+    // Each projection writes its shadow tables in its own transaction, side by side on separate
+    // connections: the shadows are private until the swap, and a crash starts the rebuild over,
+    // so nothing needs one transaction across projections.
+    const apply = (events: readonly RecordedEvent[]) =>
+      Promise.all(
+        projections.map((projection) =>
+          pool.transaction(async (tx) => {
+            // A crash loses the whole rebuild anyway, so its batches need not wait for the WAL
+            // flush; the swap commits with the configured durability.
+            await tx.query('SET LOCAL synchronous_commit = off');
+            await applyEvents(tx, projection, events, shadowTables);
+          }),
+        ),
+      );
     // Reads run one batch ahead of the writes so the log and the read models work at the same time.
     let next: Promise<RecordedEvent[]> = store.readAll({ after: position, maxCount: batch });
     for (;;) {
@@ -150,13 +189,14 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       position = events.at(-1)!.position;
       const full = events.length === batch;
       next = full ? store.readAll({ after: position, maxCount: batch }) : Promise.resolve([]);
-      await pool.transaction((tx) => apply(tx, events));
+      await apply(events);
       eventsDone += events.length;
       options.onProgress?.({ eventsDone, position });
       if (!full) break;
     }
     // Let the prefetch settle before anything else uses the pool.
     await next.catch(() => []);
+    await indexShadows(pool, projections);
 
     let comparison: { table: string; live: TableChecksum; rebuilt: TableChecksum }[] | null = null;
     if (frozenAt !== null) {

@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import pg from 'pg';
+import type { Config } from '../../app/config.ts';
+import { uuidV5 } from '../../eventstore/ids.ts';
+import type { NewEvent } from '../../eventstore/port.ts';
+import { PostgresEventStore } from '../../eventstore/postgres/postgres-event-store.ts';
+import { createPostgresPool, quoteIdent } from '../../eventstore/sql.ts';
+import { migrateToLatest } from '../../migrations/index.ts';
+import { createKysely } from '../../projections/database.ts';
+import { allProjections } from '../../projections/index.ts';
+import { rebuildProjections } from '../../projections/runtime/rebuild.ts';
+import {
+  creditNoteIssued,
+  type GivenEvent,
+  issuedInvoice,
+  metadata,
+  paidWith,
+  paymentFailed,
+  planChanged,
+  projectionTestCatalog,
+  subscriptionStarted,
+  tenantRegistered,
+} from '../../projections/testing/history.ts';
+
+/**
+ * `ledger bench projections`: rebuild every read model from a generated history of realistic
+ * shape (tenants, subscriptions, monthly invoices with lines, Mobile Money payments, failures,
+ * plan changes, credit notes), beside the ceiling of reading the same events without projecting,
+ * in the same run on the same server. Not a test: it prints a table.
+ */
+
+/** Named limits. */
+const appendConcurrency = 16;
+const readBatch = 10_000;
+const rebuildBatch = 5_000;
+const eventsPerSecondTarget = 30_000;
+const rssBytesTarget = 400 * 2 ** 20;
+
+/** One tenant's months: ~11 events a month, with a failure every 7th month and a change every 11th. */
+function* tenantHistory(t: number, months: number): Generator<GivenEvent[]> {
+  const tenantId = `bt-${t}`;
+  const subscriptionId = `bs-${t}`;
+  const price = BigInt(10_000 + (t % 7) * 5_000);
+  yield [tenantRegistered(tenantId, `Tenant ${t}`, '2024-01-02T09:00:00Z')];
+  yield [subscriptionStarted({ subscriptionId, tenantId, interval: 'monthly', priceMinor: price, startedOn: '2024-01-02' })];
+  let current = price;
+  for (let m = 0; m < months; m += 1) {
+    const year = 2024 + Math.floor(m / 12);
+    const month = String((m % 12) + 1).padStart(2, '0');
+    const issuedOn = `${year}-${month}-01`;
+    const invoiceId = `bi-${t}-${m}`;
+    const number = `F-${year}-${String(t * 100 + m).padStart(6, '0')}`;
+    const invoice = issuedInvoice({ invoiceId, tenantId, number, linesMinor: [current, 2_500n], issuedOn, dueOn: `${year}-${month}-16` });
+    const total = current + 2_500n + ((current + 2_500n) * 18n + 50n) / 100n;
+    if (m % 7 === 3) yield paymentFailed(`bf-${t}-${m}`, tenantId, invoiceId, total, `${year}-${month}-05`);
+    if (m % 13 === 5) {
+      const credit = creditNoteIssued({
+        invoiceId,
+        creditNoteId: `bc-${t}-${m}`,
+        number: `AV-${year}-${String(t * 100 + m).padStart(6, '0')}`,
+        invoiceNumber: number,
+        netMinor: 1_000n,
+        amountDueBeforeMinor: total,
+        on: `${year}-${month}-03`,
+      });
+      const credited = 1_000n + (1_000n * 18n + 50n) / 100n;
+      yield [...invoice, credit];
+      yield paidWith({ paymentId: `bp-${t}-${m}`, tenantId, invoiceId, amountMinor: total - credited, amountDueBeforeMinor: total - credited, on: `${year}-${month}-10` });
+    } else {
+      yield invoice;
+      yield paidWith({ paymentId: `bp-${t}-${m}`, tenantId, invoiceId, amountMinor: total, amountDueBeforeMinor: total, on: `${year}-${month}-10` });
+    }
+    if (m % 11 === 10) {
+      const next = current + 5_000n;
+      yield [planChanged(subscriptionId, `${year}-${month}-20`, current, next)];
+      current = next;
+    }
+  }
+}
+
+/** Splits a list of events into per-stream appends (consecutive events of one stream go together). */
+function toAppends(events: GivenEvent[], seq: { n: number }): { stream: string; events: NewEvent[] }[] {
+  const appends: { stream: string; events: NewEvent[] }[] = [];
+  for (const e of events) {
+    seq.n += 1;
+    const event: NewEvent = {
+      id: uuidV5(`bench:${seq.n}`),
+      type: e.type,
+      data: e.data,
+      metadata: metadata(e.occurredAt ?? '2026-01-01T00:00:00.000Z', `bench-${Math.floor(seq.n / 8)}`),
+    };
+    const last = appends.at(-1);
+    if (last !== undefined && last.stream === e.stream) last.events.push(event);
+    else appends.push({ stream: e.stream, events: [event] });
+  }
+  return appends;
+}
+
+/** Samples resident memory while `work` runs; returns its result, seconds and peak RSS. */
+async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssBytes: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  const started = performance.now();
+  try {
+    const result = await work();
+    return { result, seconds: (performance.now() - started) / 1000, peakRssBytes: Math.max(peak, process.memoryUsage.rss()) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+
+export async function benchProjections(config: Config, options: { events: number; write?: string | undefined }): Promise<void> {
+  const url = config.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+  const pool = createPostgresPool({ connectionString: url, schema, max: appendConcurrency + 4 });
+  const db = createKysely<any>(pool);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    await migrateToLatest(db);
+    const store = new PostgresEventStore({ pool, catalog: projectionTestCatalog() });
+
+    // Generate: tenants one after another, each tenant's appends in order, 16 tenants at a time.
+    const months = 24;
+    const seq = { n: 0 };
+    let appended = 0;
+    let tenant = 0;
+    const generation = await measured(async () => {
+      const queue: Promise<void>[] = [];
+      const runTenant = async (appends: { stream: string; events: NewEvent[] }[]) => {
+        for (const a of appends) await store.append(a.stream, a.events, 'any');
+      };
+      while (seq.n < options.events) {
+        const events: GivenEvent[] = [];
+        for (const chunk of tenantHistory(tenant, months)) events.push(...chunk);
+        tenant += 1;
+        const appends = toAppends(events.slice(0, options.events - seq.n), seq);
+        queue.push(runTenant(appends));
+        if (queue.length >= appendConcurrency) {
+          await Promise.all(queue.splice(0));
+          appended = seq.n;
+          if (tenant % 200 === 0) log(`generated ${fmt(appended)} events`);
+        }
+      }
+      await Promise.all(queue);
+    });
+    const total = seq.n;
+    log(`generated ${fmt(total)} events for ${fmt(tenant)} tenants in ${generation.seconds.toFixed(0)} s`);
+    await pool.query('ANALYZE');
+
+    // The ceiling: read the same events through the store, without projecting.
+    const read = await measured(async () => {
+      let after = '';
+      let count = 0;
+      for (;;) {
+        const events = await store.readAll({ after, maxCount: readBatch });
+        count += events.length;
+        if (events.length === 0) return count;
+        after = events.at(-1)!.position;
+        if (events.length < readBatch) return count;
+      }
+    });
+    log(`read ${fmt(read.result)} events in ${read.seconds.toFixed(1)} s`);
+
+    const rebuild = await measured(() =>
+      rebuildProjections({
+        pool,
+        store,
+        projections: allProjections,
+        eventsPerBatch: rebuildBatch,
+        onProgress: ({ eventsDone }) => {
+          if (eventsDone % 100_000 < rebuildBatch) log(`projected ${fmt(eventsDone)} events`);
+        },
+      }),
+    );
+    log(`rebuilt ${allProjections.length} projections from ${fmt(rebuild.result.eventsDone)} events in ${rebuild.seconds.toFixed(1)} s`);
+    const rows = await pool.query<{ n: string }>(
+      `SELECT sum(n_live_tup)::text AS n FROM pg_stat_user_tables WHERE relname LIKE 'rm\\_%'`,
+    );
+
+    const readRate = read.result / read.seconds;
+    const rebuildRate = rebuild.result.eventsDone / rebuild.seconds;
+    const table = [
+      `Projections on PostgreSQL — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB; ${fmt(total)} events (${fmt(tenant)} tenants × up to ${months} months), ${allProjections.length} projections, ~${fmt(Number(rows.rows[0]?.n ?? '0'))} rows written`,
+      '',
+      '| run | events | seconds | events/s | peak RSS | target |',
+      '|---|---:|---:|---:|---:|---|',
+      `| read the log, no projection (ceiling) | ${fmt(read.result)} | ${read.seconds.toFixed(1)} | ${fmt(readRate)} | ${mib(read.peakRssBytes)} | — |`,
+      `| rebuild every read model | ${fmt(rebuild.result.eventsDone)} | ${rebuild.seconds.toFixed(1)} | ${fmt(rebuildRate)} | ${mib(rebuild.peakRssBytes)} | ≥ ${fmt(eventsPerSecondTarget)}/s, < ${mib(rssBytesTarget)}: ${rebuildRate >= eventsPerSecondTarget && rebuild.peakRssBytes < rssBytesTarget ? 'met' : 'MISSED'} |`,
+      '',
+      `Rebuild at ${((rebuildRate / readRate) * 100).toFixed(0)} % of the read ceiling. Generating the history (appends through the store, ${appendConcurrency} at a time) took ${generation.seconds.toFixed(0)} s.`,
+    ].join('\n');
+    process.stdout.write(`${table}\n`);
+    if (options.write !== undefined) writeSection(options.write, 'Projections', table);
+    await store.close();
+  } finally {
+    await db.destroy();
+    await admin.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+    await admin.end();
+  }
+}
+
+/** Replaces (or appends) one `## heading` section of a markdown file, leaving the others as they are. */
+function writeSection(path: string, heading: string, body: string): void {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
+  const section = `## ${heading}\n\nMeasured with \`ledger bench projections\` (see scripts/bench/projections.ts).\n\n${body}\n`;
+  const start = text.indexOf(`\n## ${heading}\n`);
+  if (start === -1) {
+    writeFileSync(path, `${text.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + 1);
+  writeFileSync(path, `${text.slice(0, start + 1)}${section}${next === -1 ? '' : text.slice(next)}`);
+}
