@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { WrongExpectedRevision } from '../eventstore/errors.ts';
+import { InvalidCursor } from '../projections/pagination.ts';
 import {
   ApiError,
   type FieldError,
@@ -81,6 +82,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = fieldErrors(error as FastifyError & { validationContext?: string });
       return sendProblem(reply, 'validation', 'some fields are not valid', { errors });
+    }
+    if (error instanceof InvalidCursor) {
+      return sendProblem(reply, 'validation', 'the cursor is not one this API gave out', {
+        errors: [{ in: 'querystring', field: 'cursor', message: 'pass back nextCursor unchanged' }],
+      });
     }
     if (error instanceof WrongExpectedRevision) {
       return sendProblem(

@@ -5,6 +5,8 @@ import { createLogger } from '../app/logger.ts';
 import { ledgerCatalog } from '../domain/events/index.ts';
 import { type InvoiceCommand, invoiceDecider, invoiceStreamName } from '../domain/invoice/index.ts';
 import { moneyOf } from '../domain/money/index.ts';
+import { allProjections } from '../projections/index.ts';
+import { ProjectionRunner } from '../projections/runtime/runner.ts';
 import type { Ledger } from '../app/runtime.ts';
 import { freshEventStore, type TestEventStore } from '../test/support/db.ts';
 import { buildApp } from './app.ts';
@@ -29,6 +31,8 @@ export interface TestApi {
   readonly anonymous: Caller;
   /** How many events the log holds: a refused or invalid call must not change it. */
   eventCount(): Promise<bigint>;
+  /** Runs every projection until it has caught up with the log. */
+  project(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,6 +93,18 @@ export async function testApi(env: Record<string, string> = {}): Promise<TestApi
       });
       if (created === 'limit_reached') throw new Error('token limit reached');
       return caller({ authorization: `Bearer ${created.token}` }, null);
+    },
+    async project() {
+      const runner = new ProjectionRunner({
+        pool: database.pool,
+        store: database.store,
+        projections: allProjections,
+        owner: 'api-test',
+      });
+      for (let step = 0; step < 1000; step += 1) {
+        if ((await runner.step()).caughtUp) return;
+      }
+      throw new Error('the projections did not catch up');
     },
     async eventCount() {
       const { rows } = await database.pool.query<{ n: string }>(

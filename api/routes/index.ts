@@ -2,8 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../app.ts';
 import { authRoutes } from './auth/index.ts';
 import { invoiceRoutes } from './invoices/index.ts';
+import { metricsRoutes } from './metrics/index.ts';
+import { overdueRiskRoutes } from './overdue-risk/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { planRoutes } from './plans/index.ts';
+import { projectionRoutes } from './projections/index.ts';
+import { subscriptionRoutes } from './subscriptions/index.ts';
 import { tenantRoutes } from './tenants/index.ts';
 import { tokenRoutes } from './tokens/index.ts';
 import { userRoutes } from './users/index.ts';
@@ -22,4 +26,8 @@ export const resourceRoutes: ReadonlyArray<FastifyPluginAsyncZod<RouteOptions>> 
   invoiceRoutes,
   paymentRoutes,
   webhookRoutes,
+  subscriptionRoutes,
+  metricsRoutes,
+  overdueRiskRoutes,
+  projectionRoutes,
 ];

@@ -13,10 +13,19 @@ import {
 } from '../../../exports/pdf/index.ts';
 import type { RouteOptions } from '../../app.ts';
 import { principalOf } from '../../auth/plugin.ts';
-import { assertTenantAccess } from '../../auth/tenant-guard.ts';
+import { assertTenantAccess, tenantScope } from '../../auth/tenant-guard.ts';
+import { listCreditNotes, listInvoices } from '../../../projections/invoices/invoices.queries.ts';
+import {
+  booleanQuery,
+  csvOf,
+  minPositionSchema,
+  readYourWrites,
+  rowJson,
+  rowSchema,
+} from '../../read-models.ts';
 import { etag, runCommand } from '../../commands.ts';
 import { notFound, withProblems } from '../../problems.ts';
-import { commandResultSchema, idSchema } from '../../schemas.ts';
+import { commandResultSchema, idSchema, pageOf, pageQuerySchema } from '../../schemas.ts';
 import { readStreamEvents } from '../../streams.ts';
 import { fold } from '../../../domain/shared/decider.ts';
 import type { InvoiceEvent } from '../../../domain/invoice/index.ts';
@@ -116,6 +125,35 @@ function present(
 }
 
 const invoiceParams = z.object({ invoiceId: idSchema });
+const invoiceStatuses = [
+  'draft',
+  'issuing',
+  'voided',
+  'issued',
+  'partially_paid',
+  'overdue',
+  'paid',
+  'credited',
+  'written_off',
+] as const;
+const invoiceRowSchema = rowSchema(
+  {
+    invoiceId: z.string(),
+    tenantId: z.string(),
+    status: z.string(),
+    number: z.string().nullable(),
+    currency: z.string(),
+    issuedOn: z.string().nullable(),
+    dueOn: z.string().nullable(),
+    totalMinor: z.string().nullable(),
+    amountDueMinor: z.string(),
+  },
+  'InvoiceSummary',
+);
+const creditNoteRowSchema = rowSchema(
+  { creditNoteId: z.string(), invoiceId: z.string(), number: z.string(), totalMinor: z.string() },
+  'CreditNoteSummary',
+);
 const languageQuery = z.object({ lang: z.enum(['fr', 'en']).optional() });
 const pdfResponse = z.any().meta({ description: 'application/pdf' });
 
@@ -134,6 +172,79 @@ export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     assertTenantAccess(principalOf(request), tenantId, `invoice ${invoiceId}`);
     return { events, tenantId };
   };
+
+  app.get(
+    '/api/v1/invoices',
+    {
+      config: read,
+      schema: {
+        tags: ['invoices'],
+        summary: 'List invoices from the read model: filters, number search, sort, cursor pages',
+        querystring: pageQuerySchema.extend({
+          tenantId: idSchema.optional(),
+          status: csvOf([...invoiceStatuses]),
+          open: booleanQuery,
+          /** The start of the invoice number, e.g. `F-2026-`. */
+          search: z.string().trim().min(1).max(40).optional(),
+          issuedFrom: z.iso.date().optional(),
+          issuedTo: z.iso.date().optional(),
+          dueBefore: z.iso.date().optional(),
+          sort: z.enum(['issued_desc', 'due_asc']).default('issued_desc'),
+          minPosition: minPositionSchema,
+        }),
+        response: withProblems({ 200: pageOf(invoiceRowSchema) }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      await readYourWrites(ledger, request, reply, q.minPosition, ['invoices']);
+      const tenantId = tenantScope(principalOf(request), q.tenantId);
+      const page = await listInvoices(
+        ledger.db,
+        {
+          ...(tenantId === undefined ? {} : { tenantId }),
+          ...(q.status === undefined ? {} : { status: q.status }),
+          ...(q.open === undefined ? {} : { open: q.open }),
+          ...(q.search === undefined ? {} : { numberPrefix: q.search }),
+          ...(q.issuedFrom === undefined ? {} : { issuedFrom: q.issuedFrom }),
+          ...(q.issuedTo === undefined ? {} : { issuedTo: q.issuedTo }),
+          ...(q.dueBefore === undefined ? {} : { dueBefore: q.dueBefore }),
+        },
+        q.sort,
+        { limit: q.limit, cursor: q.cursor ?? null },
+      );
+      return { items: page.items.map(rowJson), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/credit-notes',
+    {
+      config: read,
+      schema: {
+        tags: ['credit notes'],
+        summary: 'List credit notes from the read model, newest first',
+        querystring: pageQuerySchema.extend({
+          tenantId: idSchema.optional(),
+          invoiceId: idSchema.optional(),
+        }),
+        response: withProblems({ 200: pageOf(creditNoteRowSchema) }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const tenantId = tenantScope(principalOf(request), q.tenantId);
+      const page = await listCreditNotes(
+        ledger.db,
+        {
+          ...(tenantId === undefined ? {} : { tenantId }),
+          ...(q.invoiceId === undefined ? {} : { invoiceId: q.invoiceId }),
+        },
+        { limit: q.limit, cursor: q.cursor ?? null },
+      );
+      return { items: page.items.map(rowJson), nextCursor: page.nextCursor };
+    },
+  );
 
   app.get(
     '/api/v1/invoices/:invoiceId',

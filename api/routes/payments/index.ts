@@ -1,6 +1,6 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { fromMoneyJson, moneySchema, toMoneyJson } from '../../../domain/money/index.ts';
+import { fromMinor, fromMoneyJson, moneySchema, toMoneyJson } from '../../../domain/money/index.ts';
 import { paymentDecider } from '../../../domain/payment/payment.decide.ts';
 import { initiatePayment, recordManualPayment, refundPayment } from '../../../app/payments/flow.ts';
 import { ProviderCallFailed } from '../../../app/payments/port.ts';
@@ -14,11 +14,20 @@ import type { Refusal } from '../../../domain/shared/decider.ts';
 import { uuidV5 } from '../../../eventstore/ids.ts';
 import type { RouteOptions } from '../../app.ts';
 import { principalOf } from '../../auth/plugin.ts';
-import { assertTenantAccess } from '../../auth/tenant-guard.ts';
+import { assertTenantAccess, tenantScope } from '../../auth/tenant-guard.ts';
+import { listPayments } from '../../../projections/payments/payments.queries.ts';
+import type { PaymentStatus } from '../../../projections/payments/payments.table.ts';
+import { csvOf, minPositionSchema, readYourWrites, rowJson, rowSchema } from '../../read-models.ts';
+import {
+  parseStatementCsv,
+  type ReconcilablePayment,
+  reconcileStatement,
+  statementBytesMax,
+} from '../../../app/payments/reconciliation.ts';
 import { commandContext, etag } from '../../commands.ts';
 import { commandKey } from '../../idempotency.ts';
 import { ApiError, notFound, refusal, withProblems } from '../../problems.ts';
-import { commandResultSchema, idSchema } from '../../schemas.ts';
+import { commandResultSchema, idSchema, pageOf, pageQuerySchema } from '../../schemas.ts';
 import { loadAggregate, streamHead } from '../../streams.ts';
 
 const refusalOf = (r: Refusal) => refusal(r.code, r.message, r.field);
@@ -57,6 +66,20 @@ function present(state: Exclude<PaymentState, { status: 'none' }>, revision: big
 }
 
 const paymentParams = z.object({ paymentId: idSchema });
+/** A statement is compared with at most this many pages of 200 received payments. */
+const reconciliationPagesMax = 100;
+const paymentRowSchema = rowSchema(
+  {
+    paymentId: z.string(),
+    tenantId: z.string(),
+    provider: z.string(),
+    status: z.string(),
+    currency: z.string(),
+    expectedMinor: z.string(),
+    paidMinor: z.string(),
+  },
+  'PaymentSummary',
+);
 
 /**
  * Payments through the flow in `app/payments/flow.ts`: online payments started by a tenant admin
@@ -69,6 +92,119 @@ export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     if (loaded.state.status === 'none' || loaded.revision === null) throw notFound(`payment ${paymentId}`);
     return { state: loaded.state, revision: loaded.revision };
   };
+
+  app.get(
+    '/api/v1/payments',
+    {
+      config: { permission: 'payments:read' },
+      schema: {
+        tags: ['payments'],
+        summary: 'List payments from the read model, newest first; find one by provider reference',
+        querystring: pageQuerySchema.extend({
+          tenantId: idSchema.optional(),
+          status: csvOf(['pending', 'failed', 'flagged', 'succeeded', 'refunded']),
+          provider: z.enum([...onlineProviders, 'manual']).optional(),
+          reference: z.string().trim().min(1).max(200).optional(),
+          minPosition: minPositionSchema,
+        }),
+        response: withProblems({ 200: pageOf(paymentRowSchema) }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      await readYourWrites(ledger, request, reply, q.minPosition, ['payments']);
+      const tenantId = tenantScope(principalOf(request), q.tenantId);
+      const page = await listPayments(
+        ledger.db,
+        {
+          ...(tenantId === undefined ? {} : { tenantId }),
+          ...(q.status === undefined ? {} : { status: q.status as PaymentStatus[] }),
+          ...(q.provider === undefined ? {} : { provider: q.provider }),
+          ...(q.reference === undefined ? {} : { reference: q.reference }),
+        },
+        { limit: q.limit, cursor: q.cursor ?? null },
+      );
+      return { items: page.items.map(rowJson), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.register(async (csv) => {
+    // A statement is a CSV file (docs/payments.md, `ledger-statement-v1`), read as text.
+    csv.addContentTypeParser(
+      ['text/csv', 'text/plain'],
+      { parseAs: 'string', bodyLimit: statementBytesMax },
+      (_r, body, done) => done(null, body),
+    );
+    csv.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/payments/reconciliation',
+      {
+        config: { permission: 'payments:write' },
+        schema: {
+          tags: ['payments'],
+          summary: "Match a provider statement (CSV) against the provider's received payments",
+          querystring: z.object({ provider: z.enum(onlineProviders) }),
+          body: z.string().min(1).max(statementBytesMax),
+          response: withProblems({
+            200: z.object({
+              matched: z.array(z.object({ lineNumber: z.number(), paymentId: z.string() })),
+              amountMismatches: z.array(
+                z.object({
+                  lineNumber: z.number(),
+                  paymentId: z.string(),
+                  expected: moneySchema,
+                  onStatement: moneySchema,
+                }),
+              ),
+              unmatchedLines: z.array(
+                z.object({ lineNumber: z.number(), reference: z.string(), reason: z.string() }),
+              ),
+              unmatchedPayments: z.array(z.string()),
+              errors: z.array(z.object({ lineNumber: z.number(), message: z.string() })),
+              paymentsCompared: z.number(),
+            }),
+          }),
+        },
+      },
+      async (request) => {
+        const statement = parseStatementCsv(request.body);
+        const received: ReconcilablePayment[] = [];
+        let cursor: string | null = null;
+        for (let pageNo = 0; pageNo < reconciliationPagesMax; pageNo += 1) {
+          const page = await listPayments(
+            ledger.db,
+            { provider: request.query.provider, status: ['succeeded', 'refunded'] },
+            { limit: 200, cursor },
+          );
+          for (const p of page.items) {
+            received.push({
+              paymentId: p.payment_id,
+              provider: request.query.provider,
+              clientReference: p.client_reference ?? p.payment_id,
+              providerSessionId: p.provider_session_id ?? '',
+              providerTransactionId: p.provider_transaction_id,
+              amount: fromMinor(p.paid_minor, p.currency),
+            });
+          }
+          cursor = page.nextCursor;
+          if (cursor === null) break;
+        }
+        const report = reconcileStatement(statement, received);
+        return {
+          matched: [...report.matched],
+          amountMismatches: report.amountMismatches.map((m) => ({
+            lineNumber: m.lineNumber,
+            paymentId: m.paymentId,
+            expected: toMoneyJson(m.expected),
+            onStatement: toMoneyJson(m.onStatement),
+          })),
+          unmatchedLines: [...report.unmatchedLines],
+          unmatchedPayments: [...report.unmatchedPayments],
+          errors: report.errors.slice(0, 1000),
+          paymentsCompared: received.length,
+        };
+      },
+    );
+  });
 
   app.get(
     '/api/v1/payments/:paymentId',
