@@ -521,5 +521,15 @@ describe('Orange Money through the flow (Orange answered by a local stub)', () =
     expect(await invoiceAccount('inv-om1')).toMatchObject({ status: 'paid', paid: 11800n });
     const succeeded = (await events(paymentStreamName(paymentId))).find((e) => e.type === 'PaymentSucceeded');
     expect(succeeded?.data).toMatchObject({ providerTransactionId: 'MP260310.0900.A00001' });
+
+    // Orange delivers again: acknowledged without asking Orange a second time.
+    const statusCalls = stub.requests.filter((r) => r.path.endsWith('/transactionstatus')).length;
+    const again = await omNotification(paymentId, {
+      status: 'SUCCESS',
+      notif_token: notifToken,
+      txnid: 'MP1',
+    });
+    expect(again).toMatchObject({ httpStatus: 200, outcome: 'already_recorded' });
+    expect(stub.requests.filter((r) => r.path.endsWith('/transactionstatus'))).toHaveLength(statusCalls);
   });
 });

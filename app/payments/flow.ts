@@ -271,6 +271,31 @@ export async function handlePaymentNotification(
     return { httpStatus: 200, outcome: 'ignored', paymentId: session?.paymentId ?? null };
   }
 
+  const context = (idempotencyKey: string): CommandContext => ({
+    idempotencyKey,
+    actor: { kind: 'provider', id: providerName },
+    // Event metadata holds at most 200 characters here; a provider's event id is usually far shorter.
+    correlationId: notification.eventId.slice(0, 200),
+    causationId: null,
+    occurredAt: deps.now().toISOString(),
+  });
+
+  // A duplicate of a notification already acted on needs no second call to the provider: finish
+  // the allocation (a no-op unless a crash interrupted it) and acknowledge.
+  const current = await loadPayment(deps.store, session.paymentId);
+  if (current.status === 'succeeded' || current.status === 'refunded') {
+    if (notification.outcome === 'failed')
+      return { httpStatus: 200, outcome: 'refused', paymentId: session.paymentId };
+    await allocateReceivedPayment(
+      deps,
+      session.paymentId,
+      context(`payment-allocation:${session.paymentId}`),
+    );
+    return { httpStatus: 200, outcome: 'already_recorded', paymentId: session.paymentId };
+  }
+  if (current.status === 'flagged')
+    return { httpStatus: 200, outcome: 'flagged', paymentId: session.paymentId };
+
   let confirmed: ConfirmedOutcome;
   try {
     confirmed = await provider.confirm(session, notification);
@@ -280,13 +305,6 @@ export async function handlePaymentNotification(
     throw error;
   }
   const nowIso = deps.now().toISOString();
-  const context = (idempotencyKey: string): CommandContext => ({
-    idempotencyKey,
-    actor: { kind: 'provider', id: providerName },
-    correlationId: notification.eventId,
-    causationId: null,
-    occurredAt: nowIso,
-  });
   const stream = paymentStreamName(session.paymentId);
 
   switch (confirmed.status) {
