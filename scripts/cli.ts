@@ -105,6 +105,36 @@ projectionsCommand
     process.exitCode = await runProjectionRetry(config(), name);
   });
 
+program
+  .command('seed')
+  .description('fill an empty store with a realistic, deterministic demo history (same seed, same events)')
+  .option('--seed <n>', 'the PRNG seed', '42')
+  .option('--tenants <n>', 'tenants to create', '200')
+  .option('--years <n>', 'years of history, ending today (or --until)', '2')
+  .option('--until <date>', 'the last simulated day, YYYY-MM-DD (default: today in Africa/Dakar)')
+  .option('--force', 'seed even when the store already holds events')
+  .option('--no-progress', 'no progress bar')
+  .action(
+    async (options: {
+      seed: string;
+      tenants: string;
+      years: string;
+      until?: string;
+      force?: boolean;
+      progress: boolean;
+    }) => {
+      const { runSeed } = await import('./seed.ts');
+      process.exitCode = await runSeed(config(), {
+        seed: Number.parseInt(options.seed, 10),
+        tenants: Number.parseInt(options.tenants, 10),
+        years: Number(options.years),
+        until: options.until,
+        force: options.force === true,
+        progress: options.progress,
+      });
+    },
+  );
+
 const bench = program.command('bench').description('measure throughput beside a baseline in the same run');
 bench
   .command('eventstore')

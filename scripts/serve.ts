@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { Config } from '../app/config.ts';
+import { startScheduler } from '../app/jobs/scheduler.ts';
 import { openLedger } from '../app/runtime.ts';
 import { buildApp } from '../api/app.ts';
 import { allProjections } from '../projections/index.ts';
@@ -12,12 +14,30 @@ export interface ServeOptions {
 
 export async function serve(config: Config, options: ServeOptions = {}): Promise<void> {
   const ledger = await openLedger(config);
+  // The demo seeds an empty store before anything else reads it (seeding is the only writer then).
+  let demoSignIns: ReadonlyArray<{ role: string; email: string; password: string }> = [];
+  if (options.demo === true) {
+    const { ensureDemoUsers, runSeedOn, seedDefaults } = await import('./seed.ts');
+    await runSeedOn(ledger.store, { ...seedDefaults, progress: process.stdout.isTTY === true }, (line) =>
+      process.stdout.write(`${line}\n`),
+    );
+    demoSignIns = await ensureDemoUsers(ledger.db);
+  }
   // Projectors run in the `projector` and `all` roles; every role reports their lag in /api/health.
   const projector =
     config.LEDGER_ROLE === 'all' || config.LEDGER_ROLE === 'projector'
       ? new ProjectionRunner({ pool: ledger.pool, store: ledger.store, projections: allProjections, logger: ledger.logger })
       : null;
   projector?.start();
+  // Scheduled jobs (renewals, trial ends, overdue, dunning) run in the `scheduler` and `all` roles.
+  const scheduler =
+    config.LEDGER_ROLE === 'all' || config.LEDGER_ROLE === 'scheduler'
+      ? startScheduler({
+          store: ledger.store,
+          logger: ledger.logger,
+          stateFile: join(config.LEDGER_DATA_DIR, 'scheduler', 'last-run.json'),
+        })
+      : null;
   const app = await buildApp({
     ledger,
     healthChecks: [projectionsHealthCheck(ledger.pool, ledger.store, allProjections)],
@@ -25,6 +45,12 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   ledger.logger.info({ address, demo: options.demo === true }, 'SmartQueue Ledger is listening');
   process.stdout.write(`\nSmartQueue Ledger: ${address.replace('127.0.0.1', 'localhost')}/\n`);
+  if (demoSignIns.length > 0) {
+    process.stdout.write('Demo sign-ins (demo data only):\n');
+    for (const signIn of demoSignIns) {
+      process.stdout.write(`  ${signIn.role.padEnd(13)} ${signIn.email.padEnd(30)} ${signIn.password}\n`);
+    }
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -32,6 +58,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     stopping = true;
     ledger.logger.info({ signal }, 'shutting down');
     await app.close();
+    await scheduler?.stop();
     await projector?.stop();
     await ledger.close();
     process.exit(0);
