@@ -3,6 +3,7 @@ import * as eventLog from './2026_11_25_1600_event_log.ts';
 import * as projectionCheckpoints from './2026_11_25_1700_projection_checkpoints.ts';
 import * as readModels from './2026_11_25_1710_read_models.ts';
 import * as subscriptionsMetricsRisk from './2026_11_25_1720_subscriptions_metrics_risk.ts';
+import * as riskReminders from './2026_11_25_1730_risk_reminders.ts';
 import * as apiAccess from './2026_11_25_1630_api_access.ts';
 
 /**
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1700_projection_checkpoints': projectionCheckpoints,
   '2026_11_25_1710_read_models': readModels,
   '2026_11_25_1720_subscriptions_metrics_risk': subscriptionsMetricsRisk,
+  '2026_11_25_1730_risk_reminders': riskReminders,
   '2026_11_25_1630_api_access': apiAccess,
 };
 

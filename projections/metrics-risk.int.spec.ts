@@ -1,5 +1,6 @@
 // Proves the MRR and overdue-risk read models give the worked examples of docs/metrics.md from events, as of any date, on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dunningEventDefinitions } from '../app/jobs/reminders.ts';
 import { freshEventStore, type TestEventStore } from '../test/support/db.ts';
 import { allProjections } from './index.ts';
 import { mrrAsOf, mrrMovements, mrrSeries } from './metrics/metrics.queries.ts';
@@ -16,6 +17,7 @@ import {
   paymentFailed,
   planChanged,
   projectionTestCatalog,
+  reminderSent,
   subscriptionCanceled,
   subscriptionStarted,
   tenantRegistered,
@@ -38,7 +40,8 @@ async function given(events: GivenEvent[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  t = await freshEventStore('postgres', projectionTestCatalog());
+  // ReminderSent is defined by the dunning job until it moves to domain/.
+  t = await freshEventStore('postgres', projectionTestCatalog(dunningEventDefinitions));
 });
 afterAll(async () => {
   await t.close();
@@ -204,6 +207,8 @@ describe('overdue risk', () => {
         dueOn: '2026-03-16',
       }),
       ...paymentFailed('r-p-2', 'risk-1', 'r-inv-2', 118_000n, '2026-03-10'),
+      reminderSent('r-inv-2', 'risk-1', 1, '2026-03-16', '2026-03-19'),
+      reminderSent('r-inv-1', 'risk-1', 1, '2026-01-16', '2026-01-19'),
       tenantRegistered('risk-0', 'Sage SA', '2025-01-01T00:00:00Z'),
     ]);
     const risk = await getOverdueRisk(t.db, 'risk-1');
@@ -224,6 +229,8 @@ describe('overdue risk', () => {
     ]);
     expect(risk!.score).toBe(risk!.factors.reduce((s, f) => s + f.points, 0));
     expect(risk!.factors.find((f) => f.factor === 'failed_payment_attempts')!.observed).toBe('1');
+    // Only the reminder about the invoice still open counts.
+    expect(risk!.factors.find((f) => f.factor === 'reminders_sent')!.observed).toBe('1');
     expect(risk!.factors.find((f) => f.factor === 'late_payment_history')!.points).toBeGreaterThan(0);
 
     // Sixty days later the debt is older: the daily job scores higher, and that score is current.

@@ -10,12 +10,28 @@ const invoices = 'rm_risk_invoices';
 const tenants = 'rm_risk_tenants';
 const failures = 'rm_risk_payment_failures';
 const scores = 'rm_overdue_risk';
+const reminders = 'rm_risk_reminders';
+
+/**
+ * `ReminderSent` is recorded by the dunning job (app/jobs/reminders.ts defines it until it moves
+ * to domain/): the fields the score needs, as that schema states them.
+ */
+interface ReminderSent {
+  readonly type: 'ReminderSent';
+  readonly data: {
+    readonly invoiceId: string;
+    readonly tenantId: string;
+    readonly stage: number;
+    readonly sentOn: string;
+  };
+}
 
 const tables = [
   { name: invoices, key: ['invoice_id'] },
   { name: tenants, key: ['tenant_id'] },
   { name: failures, key: ['payment_id'] },
   { name: scores, key: ['tenant_id'] },
+  { name: reminders, key: ['invoice_id', 'stage'] },
 ] as const;
 
 /** How far back settled invoices count for the late-payment history. */
@@ -23,7 +39,7 @@ export const settledLookbackDays = 365;
 /** Tenants scored per statement (the daily job pages through them). */
 export const tenantsPerScoringMax = 1000;
 
-type Handled = InvoiceEvent | PaymentEvent | TenantEvent;
+type Handled = InvoiceEvent | PaymentEvent | TenantEvent | ReminderSent;
 
 const dateOf = (instant: string) => instant.slice(0, 10);
 
@@ -38,6 +54,7 @@ interface Facts {
   settled: string;
   paid_late: string;
   failed: string;
+  reminders: string;
   customer_since: string | null;
   first_issued_on: string | null;
 }
@@ -68,6 +85,8 @@ async function readFacts(
             inv.settled, inv.paid_late, inv.first_issued_on,
             (SELECT count(*) FROM ${table(failures)} f
               WHERE f.tenant_id = inv.tenant_id AND f.failed_on >= inv.oldest_open_issued)::text AS failed,
+            (SELECT count(*) FROM ${table(reminders)} m JOIN ${table(invoices)} o ON o.invoice_id = m.invoice_id
+              WHERE m.tenant_id = inv.tenant_id AND o.state IN ('issued', 'overdue') AND o.amount_due_minor > 0)::text AS reminders,
             (SELECT to_char(customer_since, 'YYYY-MM-DD') FROM ${table(tenants)} r WHERE r.tenant_id = inv.tenant_id) AS customer_since
        FROM inv`,
     [[...tenantIds], tenantIds.map((id) => asOf.get(id)!)],
@@ -89,8 +108,7 @@ function score(facts: Facts, asOf: string): OverdueRisk & { amountDue: string; c
           recentInvoiceTotalsMinor: facts.recent_totals ?? [],
           settledInvoices: { count: Number(facts.settled), paidLateCount: Number(facts.paid_late) },
           failedPaymentAttempts: Number(facts.failed),
-          // ReminderSent is not recorded yet: no reminder counts until dunning records them.
-          remindersSent: 0,
+          remindersSent: Number(facts.reminders),
           customerSince: facts.customer_since ?? facts.first_issued_on ?? asOf,
           usage: null,
         });
@@ -136,6 +154,7 @@ export const overdueRiskProjection: Projection = {
     'InvoiceWrittenOff',
     'InvoiceVoided',
     'PaymentFailed',
+    'ReminderSent',
   ],
   evolve(recorded): RowOp[] {
     const event = { type: recorded.type, data: recorded.data } as Handled;
@@ -208,6 +227,15 @@ export const overdueRiskProjection: Projection = {
             payment_id: event.data.paymentId,
             tenant_id: event.data.tenantId,
             failed_on: dateOf(event.data.failedAt),
+          }),
+        ];
+      case 'ReminderSent':
+        return [
+          upsert(reminders, {
+            invoice_id: event.data.invoiceId,
+            stage: event.data.stage,
+            tenant_id: event.data.tenantId,
+            sent_on: event.data.sentOn,
           }),
         ];
       default:

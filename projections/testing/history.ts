@@ -15,12 +15,14 @@ import type { EventStore, NewEvent } from '../../eventstore/port.ts';
  * The ledger's catalog plus the aggregates whose definitions are written but not yet listed in
  * `domain/events/index.ts`, so the read models can be proven against them today.
  */
-export function projectionTestCatalog(): EventCatalog {
+export function projectionTestCatalog(extra: readonly EventDefinition<string, unknown>[] = []): EventCatalog {
   const byType = new Map<string, EventDefinition<string, unknown>>();
-  for (const d of [...allEventDefinitions, ...invoiceEvents, ...customerBalanceEvents] as EventDefinition<
-    string,
-    unknown
-  >[]) {
+  for (const d of [
+    ...allEventDefinitions,
+    ...invoiceEvents,
+    ...customerBalanceEvents,
+    ...extra,
+  ] as EventDefinition<string, unknown>[]) {
     if (!byType.has(d.type)) byType.set(d.type, d);
   }
   return new EventCatalog([...byType.values()]);
@@ -427,5 +429,30 @@ export function subscriptionCanceled(subscriptionId: string, on: string): GivenE
     stream: `subscription-${subscriptionId}`,
     type: 'SubscriptionCanceled',
     data: { subscriptionId, mode: 'immediately', canceledOn: on, reason: 'customer_request', credit: null },
+  };
+}
+
+export function reminderSent(
+  invoiceId: string,
+  tenantId: string,
+  stage: 1 | 2 | 3,
+  dueOn: string,
+  sentOn: string,
+): GivenEvent {
+  return {
+    stream: `dunning-${invoiceId}`,
+    type: 'ReminderSent',
+    data: {
+      invoiceId,
+      tenantId,
+      stage,
+      daysAfterDue: [3, 7, 14][stage - 1],
+      dueOn,
+      scheduledOn: sentOn,
+      sentOn,
+      amountDue: xof(1n),
+      channel: 'email',
+      sentAt: `${sentOn}T08:00:00Z`,
+    },
   };
 }
