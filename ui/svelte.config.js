@@ -42,7 +42,8 @@ function fromRepositoryRoot(inner) {
 
 const config = {
   preprocess: vitePreprocess(),
-  compilerOptions: { runes: true },
+  // No global `runes: true`: every component here uses runes, which switches it to runes mode by
+  // itself, while layercake's components are still written in Svelte 4 syntax.
   kit: {
     adapter: fromRepositoryRoot(adapter({ out: join(here, 'build'), precompress: false })),
     outDir: join(here, '.svelte-kit'),

@@ -1,9 +1,18 @@
 // Proves, in a real browser against the running service, that sign-in works, that each role is
-// offered only its pages and sees a forbidden state at the URL of any other, and that a super-admin
-// registers an organisation through the form (with the API's field errors shown first).
+// offered only its pages and sees a forbidden state at the URL of any other (a tenant admin cannot
+// open another organisation), and that a super-admin registers an organisation through the form
+// (with the API's field errors shown first).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type Service, signIn, snap, startService } from './support/service.ts';
+import {
+  apiSession,
+  launchBrowser,
+  type Service,
+  senegalTenant,
+  signIn,
+  snap,
+  startService,
+} from './support/service.ts';
 
 const password = 'correct horse battery staple';
 let service: Service;
@@ -142,6 +151,40 @@ describe('sign-in and navigation by role', () => {
     await page.getByRole('link', { name: 'Organisations' }).click();
     await page.waitForURL(/\/organisations$/);
     await snap(page, 'navigation-11-phone-organisations');
+    await page.context().close();
+  });
+
+  it('keeps a tenant admin in its own portal: another organisation answers forbidden, by page and by API', async () => {
+    const admin = await apiSession(service.baseUrl, 'admin@e2e.sn', password);
+    const own = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
+      details: senegalTenant('Pharmacie Keur Massar', 'compta@keurmassar.sn'),
+    });
+    const other = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
+      details: senegalTenant('Banque Sahel', 'dsi@sahel.sn'),
+    });
+    expect([own.status, other.status]).toEqual([201, 201]);
+    await service.createUser('portal@keurmassar.sn', password, 'tenant_admin', own.body.tenantId);
+
+    const page = await freshPage();
+    await signIn(page, service.baseUrl, 'portal@keurmassar.sn', password);
+    expect(new URL(page.url()).pathname).toBe('/portal');
+    await page.getByRole('heading', { name: /Pharmacie Keur Massar/ }).waitFor();
+    const links = await navLinks(page);
+    expect(links).toEqual(
+      expect.arrayContaining(['Mon espace', 'Mes factures', 'Mon offre', 'Contact de facturation']),
+    );
+    expect(links).not.toContain('Organisations');
+    expect(links).not.toContain('Factures');
+    await snap(page, 'navigation-12-tenant-portal');
+
+    await page.goto(`${service.baseUrl}/organisations/${other.body.tenantId}`);
+    await page.locator('[data-state="forbidden"]').waitFor();
+    await snap(page, 'navigation-13-tenant-admin-other-organisation');
+    const status = await page.evaluate(
+      async (id) => (await fetch(`/api/v1/tenants/${id}`)).status,
+      other.body.tenantId,
+    );
+    expect([403, 404]).toContain(status);
     await page.context().close();
   });
 });

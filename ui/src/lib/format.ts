@@ -61,9 +61,32 @@ export function splitMinor(
   return { negative: negative && !isZero, whole, fraction };
 }
 
+/**
+ * A decimal string of minor units (MRR is ARR ÷ 12, so it has a fraction) rounded to a whole
+ * minor unit for display, half away from zero, digit by digit: `'1041.5'` → `'1042'`.
+ */
+export function roundMinor(minor: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(minor.trim());
+  if (match === null) throw new Error(`not an amount in minor units: ${JSON.stringify(minor)}`);
+  const [, sign = '', whole = '0', fraction = ''] = match;
+  if (fraction === '' || (fraction[0] ?? '0') < '5') return `${sign}${whole}`;
+  const digits = whole.split('').map(Number);
+  let i = digits.length - 1;
+  while (i >= 0 && digits[i] === 9) {
+    digits[i] = 0;
+    i -= 1;
+  }
+  if (i < 0) digits.unshift(1);
+  else digits[i] = (digits[i] ?? 0) + 1;
+  return `${sign}${digits.join('')}`;
+}
+
 /** `formatAmount('15000', 'XOF', 'fr')` → `15 000 FCFA` (with no-break spaces). */
 export function formatAmount(minor: string, currency: string, locale: Locale): string {
-  const { negative, whole, fraction } = splitMinor(minor, currencyDigits(currency));
+  const { negative, whole, fraction } = splitMinor(
+    minor.includes('.') ? roundMinor(minor) : minor,
+    currencyDigits(currency),
+  );
   const sign = negative ? '-' : '';
   if (locale === 'fr') {
     const digits = groupThousands(whole, narrowNoBreakSpace) + (fraction === '' ? '' : `,${fraction}`);

@@ -7,6 +7,7 @@ import {
   formatMonth,
   formatPercent,
   parseAmountInput,
+  roundMinor,
 } from './format.ts';
 
 const NNBSP = '\u202f';
@@ -29,8 +30,26 @@ describe('formatAmount', () => {
     expect(formatAmount(minor, currency, locale)).toBe(expected);
   });
 
-  it('refuses what is not an integer of minor units', () => {
-    expect(() => formatAmount('12.5', 'XOF', 'fr')).toThrow();
+  it('rounds a fractional minor amount (MRR) half away from zero before spelling it', () => {
+    expect(formatAmount('1041.5', 'XOF', 'fr')).toBe(`1${NNBSP}042${NBSP}FCFA`);
+  });
+
+  it('refuses what is not an amount of minor units', () => {
+    expect(() => formatAmount('12,5', 'XOF', 'fr')).toThrow();
+  });
+});
+
+describe('roundMinor', () => {
+  it.each([
+    ['1041.5', '1042'],
+    ['1041.49999', '1041'],
+    ['999.5', '1000'],
+    ['-999.5', '-1000'],
+    ['12', '12'],
+    ['0.4', '0'],
+    ['1041.66666666666666666667', '1042'],
+  ])('%s → %s', (minor, expected) => {
+    expect(roundMinor(minor)).toBe(expected);
   });
 });
 

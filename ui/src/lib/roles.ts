@@ -60,13 +60,6 @@ export const pages: readonly PageEntry[] = [
     inNav: true,
   },
   { href: '/users', label: 'nav.users', section: 'admin', roles: ['superadmin'], inNav: true },
-  {
-    href: '/tokens',
-    label: 'nav.tokens',
-    section: 'admin',
-    roles: ['superadmin', 'tenant_admin'],
-    inNav: true,
-  },
   { href: '/portal', label: 'nav.portal', section: 'portal', roles: ['tenant_admin'], inNav: true },
   {
     href: '/portal/invoices',
@@ -81,6 +74,13 @@ export const pages: readonly PageEntry[] = [
     label: 'nav.portalContact',
     section: 'portal',
     roles: ['tenant_admin'],
+    inNav: true,
+  },
+  {
+    href: '/tokens',
+    label: 'nav.tokens',
+    section: 'admin',
+    roles: ['superadmin', 'tenant_admin'],
     inNav: true,
   },
 ];

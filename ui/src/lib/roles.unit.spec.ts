@@ -53,11 +53,11 @@ describe('navFor', () => {
 
   it('offers a tenant admin the portal and its own API tokens, nothing else of the back office', () => {
     expect(hrefs('tenant_admin')).toEqual([
-      '/tokens',
       '/portal',
       '/portal/invoices',
       '/portal/plan',
       '/portal/contact',
+      '/tokens',
     ]);
   });
 

@@ -118,3 +118,16 @@ export function toKitError(e: unknown, currentPath?: string): unknown {
   }
   return error(problem.status, { message: problem.detail ?? problem.title, kind: 'unexpected' });
 }
+
+/**
+ * For data a page can live without (a route the API may not publish yet, a panel beside the main
+ * content): null when the API has no such route or resource, the error otherwise.
+ */
+export async function optional<T>(fetcher: Fetch, path: string): Promise<T | null> {
+  try {
+    return await api<T>(path, { fetch: fetcher });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}

@@ -128,25 +128,52 @@ export interface ProrationPreview {
 }
 
 export interface InvoiceLine {
+  readonly lineId: string;
+  readonly kind: string;
   readonly description: string;
-  readonly quantity?: string | number;
+  readonly quantity: string;
+  readonly unitPrice: Money;
   readonly amount: Money;
-  readonly tax?: Money;
+  readonly period: { from: string; to: string } | null;
 }
 
+export interface CreditNote {
+  readonly creditNoteId: string;
+  readonly number: string;
+  readonly issuedOn: string;
+  readonly reason: string;
+  readonly net: Money;
+  readonly tax: Money;
+  readonly total: Money;
+}
+
+/** `GET /api/v1/invoices/:invoiceId`; totals are null while the invoice is a draft. */
 export interface Invoice {
   readonly invoiceId: string;
-  readonly number?: string | null;
   readonly tenantId: string;
   readonly status: string;
-  readonly total: Money;
-  readonly amountDue: Money;
-  readonly subtotal?: Money;
-  readonly tax?: Money;
-  readonly issuedOn?: string | null;
-  readonly dueOn?: string | null;
-  readonly lines?: InvoiceLine[];
-  readonly revision?: string;
+  readonly currency: string;
+  readonly number: string | null;
+  readonly issuedOn: string | null;
+  readonly dueOn: string | null;
+  readonly lines: InvoiceLine[];
+  readonly taxRatePercent: string | null;
+  readonly subtotal: Money | null;
+  readonly tax: Money | null;
+  readonly total: Money | null;
+  readonly amountDue: Money | null;
+  readonly paid: Money | null;
+  readonly creditNotes: CreditNote[];
+  readonly revision: string;
+}
+
+/** `POST /api/v1/payments` (an online payment). */
+export interface InitiatedPayment {
+  readonly paymentId: string;
+  readonly paymentUrl: string | null;
+  readonly providerSessionId: string;
+  readonly isSandbox: boolean;
+  readonly position: string | null;
 }
 
 /** `GET /api/v1/payments/:paymentId`. */

@@ -1,6 +1,6 @@
 import type { PageLoad } from './$types';
 import { api, load as get, withQuery } from '$lib/api/client.ts';
-import type { Invoice, Page, Subscription, Tenant } from '$lib/api/types.ts';
+import type { Invoice, Page, Plan, Subscription, Tenant } from '$lib/api/types.ts';
 
 /**
  * The tenant itself is required; its subscriptions and invoices come from routes that may not be
@@ -16,13 +16,14 @@ async function optional<T>(path: string, fetcher: typeof fetch): Promise<T | nul
 
 export const load = (async ({ fetch, params, url }) => {
   const id = encodeURIComponent(params.tenantId);
-  const [tenant, subscriptions, invoices] = await Promise.all([
+  const [tenant, subscriptions, invoices, plans] = await Promise.all([
     get<Tenant>(fetch, `/api/v1/tenants/${id}`, url.pathname),
     optional<Page<Subscription>>(
       withQuery('/api/v1/subscriptions', { tenantId: params.tenantId, limit: 10 }),
       fetch,
     ),
     optional<Page<Invoice>>(withQuery('/api/v1/invoices', { tenantId: params.tenantId, limit: 10 }), fetch),
+    optional<Page<Plan>>(withQuery('/api/v1/plans', { status: 'published', limit: 100 }), fetch),
   ]);
-  return { tenant, subscriptions, invoices };
+  return { tenant, subscriptions, invoices, plans: plans?.items ?? [] };
 }) satisfies PageLoad;

@@ -1,0 +1,18 @@
+import type { PageLoad } from './$types';
+import { ApiError, api, toKitError, withQuery } from '$lib/api/client.ts';
+import type { Invoice, Page } from '$lib/api/types.ts';
+import { session } from '$lib/session.svelte.ts';
+
+export const load = (async ({ fetch, url }) => {
+  const tenantId = session.user?.tenantId ?? '';
+  try {
+    const page = await api<Page<Invoice>>(
+      withQuery('/api/v1/invoices', { tenantId, cursor: url.searchParams.get('cursor'), limit: 50 }),
+      { fetch },
+    );
+    return { page };
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return { page: null };
+    throw toKitError(e, url.pathname);
+  }
+}) satisfies PageLoad;
