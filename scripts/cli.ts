@@ -62,7 +62,9 @@ program
 const user = program.command('user').description('manage the people who sign in to the API');
 user
   .command('create')
-  .description('create a user (the first super-admin comes from here); password from LEDGER_USER_PASSWORD or a prompt')
+  .description(
+    'create a user (the first super-admin comes from here); password from LEDGER_USER_PASSWORD or a prompt',
+  )
   .requiredOption('--email <email>', 'e-mail address, used to sign in')
   .requiredOption('--role <role>', 'superadmin, accountant, auditor, tenant_admin or service')
   .option('--tenant <tenantId>', 'the tenant of a tenant_admin or service user')
@@ -148,12 +150,47 @@ bench
 
 bench
   .command('projections')
-  .description('rebuild every read model from a generated history, beside reading the same events (the ceiling)')
+  .description(
+    'rebuild every read model from a generated history, beside reading the same events (the ceiling)',
+  )
   .option('--events <n>', 'events to generate', '1000000')
-  .option('--write <file>', 'also write the table into its section of this markdown file (docs/performance.md)')
+  .option(
+    '--write <file>',
+    'also write the table into its section of this markdown file (docs/performance.md)',
+  )
   .action(async (options: { events: string; write?: string }) => {
     const { benchProjections } = await import('./bench/projections.ts');
     await benchProjections(config(), { events: Number(options.events), write: options.write });
   });
+
+bench
+  .command('api')
+  .description('invoice list (page of 50) and dashboard MRR through HTTP vs a bare Fastify route')
+  .option('--seconds <n>', 'seconds per measurement', '5')
+  .option('--tenants <n>', 'tenants seeded', '10000')
+  .option('--invoices-per-tenant <n>', 'invoices seeded per tenant', '10')
+  .option('--connections <n>', 'concurrent connections', '20')
+  .option(
+    '--write <file>',
+    'also put the table under "## HTTP API" in this markdown file (docs/performance.md)',
+  )
+  .action(
+    async (options: {
+      seconds: string;
+      tenants: string;
+      invoicesPerTenant: string;
+      connections: string;
+      write?: string;
+    }) => {
+      const { benchApi } = await import('./bench/api.ts');
+      await benchApi(config(), {
+        seconds: Number(options.seconds),
+        tenants: Number(options.tenants),
+        invoicesPerTenant: Number(options.invoicesPerTenant),
+        connections: Number(options.connections),
+        write: options.write,
+      });
+    },
+  );
 
 await program.parseAsync(process.argv);
