@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshEventStore, type TestEventStore } from '../../test/support/db.ts';
 import { allProjections } from '../index.ts';
+import { awaitReadModels, ProjectionsBehind } from '../read-your-writes.ts';
 import {
   appendHistory,
   type GivenEvent,
