@@ -29,7 +29,15 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       ? new ProjectionRunner({ pool: ledger.pool, store: ledger.store, projections: allProjections, logger: ledger.logger })
       : null;
   projector?.start();
-  // Scheduled jobs (renewals, trial ends, overdue, dunning) run in the `scheduler` and `all` roles.
+  const app = await buildApp({
+    ledger,
+    healthChecks: [projectionsHealthCheck(ledger.pool, ledger.store, allProjections)],
+  });
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  ledger.logger.info({ address, demo: options.demo === true }, 'SmartQueue Ledger is listening');
+  process.stdout.write(`\nSmartQueue Ledger: ${address.replace('127.0.0.1', 'localhost')}/\n`);
+  // Scheduled jobs (renewals, trial ends, overdue, dunning) run in the `scheduler` and `all` roles,
+  // started once the API listens: their first run reads every subscription and open invoice.
   const scheduler =
     config.LEDGER_ROLE === 'all' || config.LEDGER_ROLE === 'scheduler'
       ? startScheduler({
@@ -38,13 +46,6 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
           stateFile: join(config.LEDGER_DATA_DIR, 'scheduler', 'last-run.json'),
         })
       : null;
-  const app = await buildApp({
-    ledger,
-    healthChecks: [projectionsHealthCheck(ledger.pool, ledger.store, allProjections)],
-  });
-  const address = await app.listen({ port: config.PORT, host: config.HOST });
-  ledger.logger.info({ address, demo: options.demo === true }, 'SmartQueue Ledger is listening');
-  process.stdout.write(`\nSmartQueue Ledger: ${address.replace('127.0.0.1', 'localhost')}/\n`);
   if (demoSignIns.length > 0) {
     process.stdout.write('Demo sign-ins (demo data only):\n');
     for (const signIn of demoSignIns) {

@@ -17,6 +17,7 @@ import {
   changeInvoiceId,
   changePlan,
   endTrial,
+  invoiceTrialUpfront,
   loadSubscription,
   periodInvoiceId,
   previewPlanChange,
@@ -24,6 +25,10 @@ import {
   startSubscription,
 } from './subscriptions.ts';
 import { registerTenant } from './tenants.ts';
+import { handleCommand } from '../command-handler.ts';
+import { subscriptionDecider } from '../../domain/subscription/subscription.decide.ts';
+import { orderedReads } from './support.ts';
+import { recordManualPayment } from '../payments/flow.ts';
 
 let db: TestEventStore;
 
@@ -242,5 +247,110 @@ describe('billing use cases', () => {
     const replay = await cancelSubscription(deps, cancel, testContext('cancel-s3', at('2026-05-06')));
     expect(replay).toMatchObject({ ok: true, value: { creditNotes: ['AV-2026-000001'] } });
     expect(await eventCount()).toBe(afterCancel);
+  });
+
+  it('a renewal interrupted after SubscriptionRenewed is completed by a retry, once, with the next number', async () => {
+    const deps = { store: db.store };
+    await givenTenant('t4');
+    await startSubscription(
+      deps,
+      {
+        subscriptionId: 's4',
+        tenantId: 't4',
+        planCode: 'essential',
+        interval: 'monthly',
+        trial: false,
+        today: '2026-05-07',
+      },
+      testContext('start-s4', at('2026-05-07')),
+    );
+    // The crash: the subscription renewed under the use case's step key, and nothing was billed.
+    const crashed = await handleCommand(
+      orderedReads(db.store),
+      subscriptionDecider,
+      'subscription-s4',
+      { type: 'RenewSubscription', subscriptionId: 's4', today: '2026-06-07' },
+      testContext('renew-s4:renew:2026-06-07', at('2026-06-07')),
+    );
+    expect(crashed.ok).toBe(true);
+    expect((await loadInvoiceState(deps, periodInvoiceId('s4', '2026-06-07'))).status).toBe('none');
+
+    const retried = await renewSubscription(
+      deps,
+      { subscriptionId: 's4', today: '2026-06-07' },
+      testContext('renew-s4', at('2026-06-07')),
+    );
+    expect(retried.ok && retried.value.invoices.map((i) => i.invoiceId)).toContain(
+      periodInvoiceId('s4', '2026-06-07'),
+    );
+    const billed = await loadInvoiceState(deps, periodInvoiceId('s4', '2026-06-07'));
+    expect(isIssued(billed) && billed.invoice.number).toMatch(/^F-2026-\d{6}$/);
+    const after = await eventCount();
+    // Another caller (the next day's job, another key) finds everything billed and records nothing.
+    await renewSubscription(
+      deps,
+      { subscriptionId: 's4', today: '2026-06-08' },
+      testContext('another-key', at('2026-06-08')),
+    );
+    expect(await eventCount()).toBe(after);
+  });
+
+  it('a trial whose first invoice was paid converts on that payment at its end, and the period is billed once', async () => {
+    const deps = { store: db.store };
+    await givenTenant('t5');
+    await startSubscription(
+      deps,
+      {
+        subscriptionId: 's5',
+        tenantId: 't5',
+        planCode: 'essential',
+        interval: 'monthly',
+        trial: true,
+        today: '2026-06-10',
+      },
+      testContext('start-s5', at('2026-06-10')),
+    );
+    const upfront = await invoiceTrialUpfront(
+      deps,
+      { subscriptionId: 's5', today: '2026-06-12' },
+      testContext('upfront-s5', at('2026-06-12')),
+    );
+    expect(upfront.ok).toBe(true);
+    if (!upfront.ok) return;
+    const paid = await recordManualPayment(
+      {
+        store: db.store,
+        providers: new Map(),
+        publicBaseUrl: 'http://localhost',
+        openInvoiceIds: async () => [upfront.value.invoiceId],
+        calendarDate: async () => '2026-06-12',
+        securityLog: () => {},
+        now: () => new Date('2026-06-12T10:00:00.000Z'),
+      },
+      {
+        tenantId: 't5',
+        method: 'bank_transfer',
+        reference: 'VIR-0001',
+        receivedOn: '2026-06-12',
+        amount: moneyOf('17700', 'XOF'),
+        invoiceIds: [upfront.value.invoiceId],
+      },
+      testContext('pay-s5', at('2026-06-12')),
+    );
+    expect(paid.ok).toBe(true);
+    const ended = await endTrial(
+      deps,
+      { subscriptionId: 's5', today: '2026-06-24' },
+      testContext('end-s5', at('2026-06-24')),
+    );
+    expect(ended).toMatchObject({ ok: true, value: { status: 'active' } });
+    const { rows } = await db.pool.query<{ trigger: string }>(
+      `SELECT data->>'trigger' AS trigger FROM ledger_events WHERE stream_name = 'subscription-s5' AND event_type = 'TrialConverted'`,
+    );
+    expect(rows).toEqual([{ trigger: 'first_invoice_paid' }]);
+    const drafted = await db.pool.query(
+      `SELECT 1 FROM ledger_events WHERE event_type = 'InvoiceDrafted' AND data->>'invoiceId' LIKE 's5_%'`,
+    );
+    expect(drafted.rowCount).toBe(1);
   });
 });

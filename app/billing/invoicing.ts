@@ -118,11 +118,13 @@ export async function billInvoice(
     }
   }
   if (state.status === 'voided') return refused('invoice_voided', `invoice ${input.invoiceId} was voided`);
-  const issued = await issueInvoice(
-    store,
-    { invoiceId: input.invoiceId, issuedOn: input.issuedOn, today: input.issuedOn },
-    keyed(context, billKey(input.invoiceId, 'issue')),
-  );
+  const issued = isIssued(state)
+    ? { ok: true as const, number: state.invoice.number, issuedOn: state.invoice.issuedOn }
+    : await issueInvoice(
+        store,
+        { invoiceId: input.invoiceId, issuedOn: input.issuedOn, today: input.issuedOn },
+        keyed(context, billKey(input.invoiceId, 'issue')),
+      );
   if (!issued.ok) return issued;
   const credit = await applyCustomerCredit(
     deps,

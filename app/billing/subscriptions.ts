@@ -515,7 +515,13 @@ export { voidDraft } from './invoicing.ts';
  */
 export async function settleSubscription(
   deps: BillingDeps,
-  input: { readonly subscriptionId: string; readonly today: string; readonly fromRevision?: bigint },
+  input: {
+    readonly subscriptionId: string;
+    readonly today: string;
+    readonly fromRevision?: bigint;
+    /** Skips documents called for by events that happened before this instant (ISO-8601). */
+    readonly occurredSince?: string;
+  },
   context: CommandContext,
 ): Promise<Outcome<SubscriptionDone>> {
   const events = await readStreamEvents(deps.store, subscriptionStreamName(input.subscriptionId));
@@ -533,6 +539,7 @@ export async function settleSubscription(
       currentPeriodInvoices.push(document.invoiceId);
     }
     if (input.fromRevision !== undefined && recorded.revision < input.fromRevision) continue;
+    if (input.occurredSince !== undefined && recorded.metadata.occurredAt < input.occurredSince) continue;
     if (document === null || state.status === 'none') continue;
     if (document.kind === 'invoice') {
       const billed = await billInvoice(

@@ -58,6 +58,9 @@ export function newJobIndex(): JobIndex {
   };
 }
 
+/** How far back the first completion pass of a process looks, in days. */
+export const settleLookBackDays = 45;
+
 export const jobNames = [
   'trial_end',
   'renewal',
@@ -142,9 +145,18 @@ export async function runDailyJobs(deps: JobDeps, today: string): Promise<DailyR
   for (const { id, revision } of await index.subscriptions.refresh(store)) {
     const from = index.settledFrom.get(id);
     if (from !== undefined && from > revision) continue;
+    // A process that has not seen this subscription yet looks back a bounded window: an interrupted
+    // use case is the latest thing that happened to a subscription, and older history was settled
+    // by the runs of those days. Without the bound a restart would re-check years of invoices.
     const outcome = await settleSubscription(
       billing,
-      { subscriptionId: id, today, fromRevision: from },
+      {
+        subscriptionId: id,
+        today,
+        fromRevision: from,
+        occurredSince:
+          from === undefined ? `${addDays(today, -settleLookBackDays)}T00:00:00.000Z` : undefined,
+      },
       jobContext('settle', today, id, occurredAt),
     );
     if (outcome.ok) index.settledFrom.set(id, revision + 1n);
