@@ -1,4 +1,22 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SubscriptionDone } from '../../../app/billing/subscriptions.ts';
+import {
+  cancelSubscription,
+  changePlan,
+  previewPlanChange,
+  readSubscription,
+  startSubscription,
+} from '../../../app/billing/subscriptions.ts';
+import { fromMoneyJson, moneySchema } from '../../../domain/money/index.ts';
+import { fold } from '../../../domain/shared/decider.ts';
+import { cancellationReasons, entitlements } from '../../../domain/subscription/index.ts';
+import { type TenantEvent, tenantDecider } from '../../../domain/tenant/index.ts';
+import { uuidV5 } from '../../../eventstore/ids.ts';
+import { commandContext } from '../../commands.ts';
+import { tenantCalendarDate } from '../../payment-flow.ts';
+import { readStreamEvents } from '../../streams.ts';
+import { tenantStream } from '../tenants/index.ts';
 import { z } from 'zod';
 import {
   getSubscription,
@@ -8,7 +26,7 @@ import type { SubscriptionStatus } from '../../../projections/subscriptions/subs
 import type { RouteOptions } from '../../app.ts';
 import { principalOf } from '../../auth/plugin.ts';
 import { assertTenantAccess, tenantScope } from '../../auth/tenant-guard.ts';
-import { notFound, withProblems } from '../../problems.ts';
+import { notFound, refusal, withProblems } from '../../problems.ts';
 import { csvOf, minPositionSchema, readYourWrites, rowJson, rowSchema } from '../../read-models.ts';
 import { idSchema, pageOf, pageQuerySchema } from '../../schemas.ts';
 
@@ -29,10 +47,12 @@ const subscriptionSchema = rowSchema(
 );
 
 /**
- * Subscriptions as the read model shows them. Commands (start, change plan with its proration
- * preview, cancel) and entitlements join this folder when the subscription use cases land.
+ * Subscriptions: lists from the read model; start, plan change (with a preview that commits
+ * nothing) and cancellation through the billing use cases in `app/billing/subscriptions.ts`; and
+ * the entitlements the core product reads (what a tenant may use today). Legal dates ("today")
+ * are the tenant's calendar date in its time zone.
  */
-export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ledger }) => {
+export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ledger, now }) => {
   const read = { permission: 'subscriptions:read' as const };
 
   app.get(
@@ -88,6 +108,242 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
       if (row === null) throw notFound(what);
       assertTenantAccess(principalOf(request), row.tenant_id, what);
       return rowJson(row);
+    },
+  );
+
+  const write = { permission: 'subscriptions:write' as const, command: true };
+  const deps = { store: ledger.store, clock: now };
+  const termsBody = {
+    planCode: z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/),
+    interval: z.enum(['monthly', 'annual']),
+    /** For a plan priced per tenant (Enterprise): the price of one interval. */
+    negotiatedPrice: moneySchema.optional(),
+  };
+  const doneSchema = z.object({
+    subscriptionId: z.string(),
+    status: z.string(),
+    invoices: z.array(z.object({ invoiceId: z.string(), number: z.string(), issuedOn: z.string() })),
+    creditNotes: z.array(z.string()),
+    timing: z.enum(['immediately', 'at_period_end']).optional(),
+    position: z.string().nullable(),
+  });
+  const present = async (done: SubscriptionDone & { timing?: 'immediately' | 'at_period_end' }) => {
+    const head = await ledger.store.headPosition();
+    return {
+      subscriptionId: done.subscriptionId,
+      status: done.status,
+      invoices: done.invoices.map((b) => ({
+        invoiceId: b.invoiceId,
+        number: b.number,
+        issuedOn: b.issuedOn,
+      })),
+      creditNotes: [...done.creditNotes],
+      ...(done.timing === undefined ? {} : { timing: done.timing }),
+      position: head === '' ? null : head,
+    };
+  };
+  /** The subscription's state, once the caller is known to be allowed to see its tenant. */
+  const loadOwned = async (request: FastifyRequest, subscriptionId: string) => {
+    const { state } = await readSubscription(deps, subscriptionId);
+    const what = `subscription ${subscriptionId}`;
+    if (state.status === 'none') throw notFound(what);
+    assertTenantAccess(principalOf(request), state.tenantId, what);
+    return state;
+  };
+  const negotiated = (price: z.infer<typeof moneySchema> | undefined) =>
+    price === undefined ? {} : { negotiatedPrice: fromMoneyJson(price) };
+
+  app.post(
+    '/api/v1/subscriptions',
+    {
+      config: write,
+      schema: {
+        tags: ['subscriptions'],
+        summary:
+          "Start a subscription on the plan's latest version: a trial, or paid at once (first invoice issued)",
+        body: z.strictObject({
+          tenantId: idSchema,
+          ...termsBody,
+          trial: z.boolean().default(true),
+          anchorDate: z.iso.date().optional(),
+        }),
+        response: withProblems({ 201: doneSchema }),
+      },
+    },
+    async (request, reply) => {
+      const at = now();
+      const { tenantId, negotiatedPrice, ...rest } = request.body;
+      assertTenantAccess(principalOf(request), tenantId, `tenant ${tenantId}`);
+      const context = commandContext(request, at);
+      const outcome = await startSubscription(
+        deps,
+        {
+          ...rest,
+          ...negotiated(negotiatedPrice),
+          tenantId,
+          subscriptionId: uuidV5(`subscription:${context.idempotencyKey}`),
+          today: await tenantCalendarDate(ledger, tenantId, at),
+        },
+        context,
+      );
+      if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
+      return reply.code(201).send(await present(outcome.value));
+    },
+  );
+
+  const subscriptionParams = z.object({ subscriptionId: idSchema });
+
+  app.post(
+    '/api/v1/subscriptions/:subscriptionId/plan-change/preview',
+    {
+      config: { permission: 'subscriptions:read' },
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'What a plan change would do (direction, timing, exact proration), committing nothing',
+        params: subscriptionParams,
+        body: z.strictObject(termsBody),
+        response: withProblems({
+          200: z.looseObject({ direction: z.string(), timing: z.string(), effectiveOn: z.string() }),
+        }),
+      },
+    },
+    async (request) => {
+      const state = await loadOwned(request, request.params.subscriptionId);
+      const { negotiatedPrice, ...rest } = request.body;
+      const outcome = await previewPlanChange(deps, {
+        ...rest,
+        ...negotiated(negotiatedPrice),
+        subscriptionId: request.params.subscriptionId,
+        today: await tenantCalendarDate(ledger, state.tenantId, now()),
+      });
+      if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
+      return rowJson(outcome.value);
+    },
+  );
+
+  app.post(
+    '/api/v1/subscriptions/:subscriptionId/plan-change',
+    {
+      config: write,
+      schema: {
+        tags: ['subscriptions'],
+        summary:
+          'Change plan: an upgrade applies now and bills its proration, a downgrade waits for the period end',
+        params: subscriptionParams,
+        body: z.strictObject(termsBody),
+        response: withProblems({ 200: doneSchema }),
+      },
+    },
+    async (request) => {
+      const at = now();
+      const state = await loadOwned(request, request.params.subscriptionId);
+      const { negotiatedPrice, ...rest } = request.body;
+      const outcome = await changePlan(
+        deps,
+        {
+          ...rest,
+          ...negotiated(negotiatedPrice),
+          subscriptionId: request.params.subscriptionId,
+          today: await tenantCalendarDate(ledger, state.tenantId, at),
+        },
+        commandContext(request, at),
+      );
+      if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
+      return present(outcome.value);
+    },
+  );
+
+  app.post(
+    '/api/v1/subscriptions/:subscriptionId/cancel',
+    {
+      config: write,
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Cancel at the period end, or now with a credit note for the unused days',
+        params: subscriptionParams,
+        body: z.strictObject({
+          atPeriodEnd: z.boolean().default(true),
+          reason: z.enum(cancellationReasons).default('customer_request'),
+        }),
+        response: withProblems({ 200: doneSchema }),
+      },
+    },
+    async (request) => {
+      const at = now();
+      const state = await loadOwned(request, request.params.subscriptionId);
+      const outcome = await cancelSubscription(
+        deps,
+        {
+          subscriptionId: request.params.subscriptionId,
+          mode: request.body.atPeriodEnd ? 'at_period_end' : 'immediately',
+          reason: request.body.reason,
+          today: await tenantCalendarDate(ledger, state.tenantId, at),
+        },
+        commandContext(request, at),
+      );
+      if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
+      return present(outcome.value);
+    },
+  );
+
+  const entitlementsSchema = z
+    .object({
+      tenantId: z.string(),
+      subscriptionId: z.string().nullable(),
+      allowed: z.boolean(),
+      reason: z.string(),
+      planCode: z.string().nullable(),
+      planVersion: z.number().nullable(),
+      quotas: z.array(
+        z.object({ meter: z.string(), includedQuantity: z.number().nullable(), overageAllowed: z.boolean() }),
+      ),
+      periodEndsOn: z.string().nullable(),
+    })
+    .meta({ id: 'Entitlements' });
+
+  app.get(
+    '/api/v1/tenants/:tenantId/entitlements',
+    {
+      config: { permission: 'entitlements:read' },
+      schema: {
+        tags: ['subscriptions'],
+        summary: "What the tenant may use today: allowed or not, why, and each meter's quota",
+        params: z.object({ tenantId: idSchema }),
+        response: withProblems({ 200: entitlementsSchema }),
+      },
+    },
+    async (request) => {
+      const { tenantId } = request.params;
+      assertTenantAccess(principalOf(request), tenantId, `tenant ${tenantId}`);
+      const tenantEvents = await readStreamEvents(ledger, tenantStream(tenantId));
+      const tenant = fold(
+        tenantDecider,
+        tenantEvents.map((e) => ({ type: e.type, data: e.data }) as TenantEvent),
+      );
+      if (tenant.status === 'unregistered') throw notFound(`tenant ${tenantId}`);
+      // The newest live subscription from the read model, then its state from its stream.
+      const page = await listSubscriptions(
+        ledger.db,
+        { tenantId, status: ['trialing', 'active', 'past_due', 'suspended'] },
+        { limit: 1 },
+      );
+      const subscriptionId = page.items[0]?.subscription_id ?? null;
+      const state =
+        subscriptionId === null
+          ? ({ status: 'none' } as const)
+          : (await readSubscription(deps, subscriptionId)).state;
+      const today = await tenantCalendarDate(ledger, tenantId, now());
+      const granted = entitlements(state as never, today, tenant.status);
+      return {
+        tenantId,
+        subscriptionId,
+        allowed: granted.allowed,
+        reason: granted.reason,
+        planCode: granted.planCode,
+        planVersion: granted.planVersion,
+        quotas: granted.quotas.map((q) => ({ ...q })),
+        periodEndsOn: granted.periodEndsOn,
+      };
     },
   );
 };
