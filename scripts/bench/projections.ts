@@ -44,7 +44,15 @@ function* tenantHistory(t: number, months: number): Generator<GivenEvent[]> {
   const subscriptionId = `bs-${t}`;
   const price = BigInt(10_000 + (t % 7) * 5_000);
   yield [tenantRegistered(tenantId, `Tenant ${t}`, '2024-01-02T09:00:00Z')];
-  yield [subscriptionStarted({ subscriptionId, tenantId, interval: 'monthly', priceMinor: price, startedOn: '2024-01-02' })];
+  yield [
+    subscriptionStarted({
+      subscriptionId,
+      tenantId,
+      interval: 'monthly',
+      priceMinor: price,
+      startedOn: '2024-01-02',
+    }),
+  ];
   let current = price;
   for (let m = 0; m < months; m += 1) {
     const year = 2024 + Math.floor(m / 12);
@@ -52,7 +60,14 @@ function* tenantHistory(t: number, months: number): Generator<GivenEvent[]> {
     const issuedOn = `${year}-${month}-01`;
     const invoiceId = `bi-${t}-${m}`;
     const number = `F-${year}-${String(t * 100 + m).padStart(6, '0')}`;
-    const invoice = issuedInvoice({ invoiceId, tenantId, number, linesMinor: [current, 2_500n], issuedOn, dueOn: `${year}-${month}-16` });
+    const invoice = issuedInvoice({
+      invoiceId,
+      tenantId,
+      number,
+      linesMinor: [current, 2_500n],
+      issuedOn,
+      dueOn: `${year}-${month}-16`,
+    });
     const total = current + 2_500n + ((current + 2_500n) * 18n + 50n) / 100n;
     if (m % 7 === 3) yield paymentFailed(`bf-${t}-${m}`, tenantId, invoiceId, total, `${year}-${month}-05`);
     if (m % 13 === 5) {
@@ -67,10 +82,24 @@ function* tenantHistory(t: number, months: number): Generator<GivenEvent[]> {
       });
       const credited = 1_000n + (1_000n * 18n + 50n) / 100n;
       yield [...invoice, credit];
-      yield paidWith({ paymentId: `bp-${t}-${m}`, tenantId, invoiceId, amountMinor: total - credited, amountDueBeforeMinor: total - credited, on: `${year}-${month}-10` });
+      yield paidWith({
+        paymentId: `bp-${t}-${m}`,
+        tenantId,
+        invoiceId,
+        amountMinor: total - credited,
+        amountDueBeforeMinor: total - credited,
+        on: `${year}-${month}-10`,
+      });
     } else {
       yield invoice;
-      yield paidWith({ paymentId: `bp-${t}-${m}`, tenantId, invoiceId, amountMinor: total, amountDueBeforeMinor: total, on: `${year}-${month}-10` });
+      yield paidWith({
+        paymentId: `bp-${t}-${m}`,
+        tenantId,
+        invoiceId,
+        amountMinor: total,
+        amountDueBeforeMinor: total,
+        on: `${year}-${month}-10`,
+      });
     }
     if (m % 11 === 10) {
       const next = current + 5_000n;
@@ -99,7 +128,9 @@ function toAppends(events: GivenEvent[], seq: { n: number }): { stream: string; 
 }
 
 /** Samples resident memory while `work` runs; returns its result, seconds and peak RSS. */
-async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssBytes: number }> {
+async function measured<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; seconds: number; peakRssBytes: number }> {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
@@ -107,7 +138,11 @@ async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds
   const started = performance.now();
   try {
     const result = await work();
-    return { result, seconds: (performance.now() - started) / 1000, peakRssBytes: Math.max(peak, process.memoryUsage.rss()) };
+    return {
+      result,
+      seconds: (performance.now() - started) / 1000,
+      peakRssBytes: Math.max(peak, process.memoryUsage.rss()),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -116,8 +151,39 @@ async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
-export async function benchProjections(config: Config, options: { events: number; write?: string | undefined }): Promise<void> {
-  const url = config.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** Appends about `events` events of generated history through the store, 16 tenants at a time. */
+export async function generateHistory(
+  store: PostgresEventStore,
+  events: number,
+  log: (line: string) => void = () => undefined,
+): Promise<{ events: number; tenants: number; months: number }> {
+  const months = 24;
+  const seq = { n: 0 };
+  let tenant = 0;
+  const queue: Promise<void>[] = [];
+  const runTenant = async (appends: { stream: string; events: NewEvent[] }[]) => {
+    for (const a of appends) await store.append(a.stream, a.events, 'any');
+  };
+  while (seq.n < events) {
+    const history: GivenEvent[] = [];
+    for (const chunk of tenantHistory(tenant, months)) history.push(...chunk);
+    tenant += 1;
+    queue.push(runTenant(toAppends(history.slice(0, events - seq.n), seq)));
+    if (queue.length >= appendConcurrency) {
+      await Promise.all(queue.splice(0));
+      if (tenant % 200 === 0) log(`generated ${fmt(seq.n)} events`);
+    }
+  }
+  await Promise.all(queue);
+  return { events: seq.n, tenants: tenant, months };
+}
+
+export async function benchProjections(
+  config: Config,
+  options: { events: number; write?: string | undefined },
+): Promise<void> {
+  const url =
+    config.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -129,31 +195,8 @@ export async function benchProjections(config: Config, options: { events: number
     await migrateToLatest(db);
     const store = new PostgresEventStore({ pool, catalog: projectionTestCatalog() });
 
-    // Generate: tenants one after another, each tenant's appends in order, 16 tenants at a time.
-    const months = 24;
-    const seq = { n: 0 };
-    let appended = 0;
-    let tenant = 0;
-    const generation = await measured(async () => {
-      const queue: Promise<void>[] = [];
-      const runTenant = async (appends: { stream: string; events: NewEvent[] }[]) => {
-        for (const a of appends) await store.append(a.stream, a.events, 'any');
-      };
-      while (seq.n < options.events) {
-        const events: GivenEvent[] = [];
-        for (const chunk of tenantHistory(tenant, months)) events.push(...chunk);
-        tenant += 1;
-        const appends = toAppends(events.slice(0, options.events - seq.n), seq);
-        queue.push(runTenant(appends));
-        if (queue.length >= appendConcurrency) {
-          await Promise.all(queue.splice(0));
-          appended = seq.n;
-          if (tenant % 200 === 0) log(`generated ${fmt(appended)} events`);
-        }
-      }
-      await Promise.all(queue);
-    });
-    const total = seq.n;
+    const generation = await measured(() => generateHistory(store, options.events, log));
+    const { events: total, tenants: tenant, months } = generation.result;
     log(`generated ${fmt(total)} events for ${fmt(tenant)} tenants in ${generation.seconds.toFixed(0)} s`);
     await pool.query('ANALYZE');
 
@@ -182,7 +225,9 @@ export async function benchProjections(config: Config, options: { events: number
         },
       }),
     );
-    log(`rebuilt ${allProjections.length} projections from ${fmt(rebuild.result.eventsDone)} events in ${rebuild.seconds.toFixed(1)} s`);
+    log(
+      `rebuilt ${allProjections.length} projections from ${fmt(rebuild.result.eventsDone)} events in ${rebuild.seconds.toFixed(1)} s`,
+    );
     const rows = await pool.query<{ n: string }>(
       `SELECT sum(n_live_tup)::text AS n FROM pg_stat_user_tables WHERE relname LIKE 'rm\\_%'`,
     );
