@@ -7,6 +7,7 @@ import { overdueRiskRoutes } from './overdue-risk/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { planRoutes } from './plans/index.ts';
 import { projectionRoutes } from './projections/index.ts';
+import { sandboxRoutes } from './sandbox/index.ts';
 import { subscriptionRoutes } from './subscriptions/index.ts';
 import { tenantRoutes } from './tenants/index.ts';
 import { tokenRoutes } from './tokens/index.ts';
@@ -30,4 +31,5 @@ export const resourceRoutes: ReadonlyArray<FastifyPluginAsyncZod<RouteOptions>> 
   metricsRoutes,
   overdueRiskRoutes,
   projectionRoutes,
+  sandboxRoutes,
 ];

@@ -18,6 +18,7 @@ beforeAll(async () => {
   await givenTenant(api, 'tenant-a');
   await givenTenant(api, 'tenant-b');
   await givenIssuedInvoice(api, { invoiceId: 'inv-a', tenantId: 'tenant-a', number: 'F-2026-000001' });
+  await givenIssuedInvoice(api, { invoiceId: 'inv-c', tenantId: 'tenant-a', number: 'F-2026-000002' });
 });
 afterAll(async () => {
   await api.close();
@@ -125,6 +126,41 @@ describe('online payments', () => {
     });
     expect(notPayable.statusCode).toBe(409);
     expect(notPayable.json().code).toBe('invoice_not_payable');
+  });
+});
+
+describe('the sandbox checkout', () => {
+  it('records an approved sandbox payment once and refuses a session that is not a sandbox one', async () => {
+    const tenantAdmin = await api.signedIn('tenant_admin', 'tenant-a');
+    const started = await tenantAdmin.inject({
+      method: 'POST',
+      url: '/api/v1/payments',
+      payload: {
+        tenantId: 'tenant-a',
+        provider: 'sandbox',
+        invoiceIds: ['inv-c'],
+        amount: { amountMinor: '47200', currency: 'XOF' },
+      },
+    });
+    const { providerSessionId, paymentId } = started.json();
+    const approve = () =>
+      api.anonymous.inject({
+        method: 'POST',
+        url: `/api/v1/sandbox/checkout/${providerSessionId}`,
+        payload: { outcome: 'succeeded' },
+      });
+    const first = await approve();
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ outcome: 'recorded', paymentId });
+    const after = await api.eventCount();
+    expect((await approve()).statusCode).toBe(200);
+    expect(await api.eventCount()).toBe(after);
+    const unknown = await api.anonymous.inject({
+      method: 'POST',
+      url: '/api/v1/sandbox/checkout/sbx-nothing',
+      payload: { outcome: 'succeeded' },
+    });
+    expect(unknown.statusCode).toBe(404);
   });
 });
 
