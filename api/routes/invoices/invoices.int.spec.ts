@@ -82,6 +82,19 @@ describe('PDFs', () => {
     expect(Buffer.compare(first.rawPayload, english.rawPayload)).not.toBe(0);
   });
 
+  it('keeps the buyer as it was at issue when the tenant changes its details later', async () => {
+    const admin = await api.signedIn('superadmin');
+    const before = await admin.inject({ method: 'GET', url: '/api/v1/invoices/inv-b/pdf' });
+    const renamed = await admin.inject({
+      method: 'PATCH',
+      url: '/api/v1/tenants/tenant-b',
+      payload: { legalName: 'Beta Renamed SA', preferredLanguage: 'en' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    const after = await admin.inject({ method: 'GET', url: '/api/v1/invoices/inv-b/pdf' });
+    expect(Buffer.compare(before.rawPayload, after.rawPayload)).toBe(0);
+  });
+
   it('prints a credit note', async () => {
     const accountant = await api.signedIn('accountant');
     const response = await accountant.inject({
