@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dunningEventDefinitions } from '../app/jobs/reminders.ts';
 import { freshEventStore, type TestEventStore } from '../test/support/db.ts';
 import { allProjections } from './index.ts';
+import { monthMetrics } from './metrics/metrics.dashboard.ts';
 import { mrrAsOf, mrrMovements, mrrSeries } from './metrics/metrics.queries.ts';
 import { scoreOverdueRiskDaily } from './overdue-risk/overdue-risk.projection.ts';
 import { getOverdueRisk, listOverdueRisk } from './overdue-risk/overdue-risk.queries.ts';
@@ -162,6 +163,47 @@ describe('MRR from subscription events', () => {
     }
     expect(kinds).toEqual({ new: 100n, expansion: 50n, contraction: -40n, churn: -60n, reactivation: 0n });
     expect(net).toBe(50n);
+  });
+
+  it('gross MRR churn (10 churn + 10 contraction) / 100 = 20 %, net with 10 expansion = 10 %', async () => {
+    await given([
+      subscriptionStarted({
+        subscriptionId: 'g-1',
+        tenantId: 'g-1',
+        interval: 'monthly',
+        priceMinor: 50n,
+        startedOn: '2027-05-03',
+      }),
+      subscriptionStarted({
+        subscriptionId: 'g-2',
+        tenantId: 'g-2',
+        interval: 'monthly',
+        priceMinor: 40n,
+        startedOn: '2027-05-03',
+      }),
+      subscriptionStarted({
+        subscriptionId: 'g-3',
+        tenantId: 'g-3',
+        interval: 'monthly',
+        priceMinor: 10n,
+        startedOn: '2027-05-03',
+      }),
+      planChanged('g-1', '2027-06-10', 50n, 40n),
+      planChanged('g-2', '2027-06-11', 40n, 50n),
+      subscriptionCanceled('g-3', '2027-06-12'),
+    ]);
+    // Every earlier tenant of this file is still paying and unchanged in June 2027, so the
+    // month's churn comes from these three alone; the base is the whole customer base.
+    const june = await monthMetrics(t.db, '2027-06');
+    const base = june.retention.startingMrrMinor;
+    expect(june.retention).toMatchObject({ churnedCustomers: 1 });
+    expect(june.retention.churnMinor.toString()).toBe('10');
+    expect(june.retention.contractionMinor.toString()).toBe('10');
+    expect(june.retention.expansionMinor.toString()).toBe('10');
+    expect(june.revenueChurn!.grossRate.times(base).toDecimalPlaces(20).toString()).toBe('20');
+    expect(june.revenueChurn!.netRate.times(base).toDecimalPlaces(20).toString()).toBe('10');
+    expect(june.arrMinor.toString()).toBe(june.mrrMinor.times(12).toString());
+    expect(june.churnBadge).toBe('healthy');
   });
 
   it('an annual 1 200 subscription counts 100 a month, exactly', async () => {
