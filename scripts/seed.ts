@@ -174,10 +174,12 @@ function planTenants(options: SeedOptions, from: string): TenantPlan[] {
         'cheque',
       ] as const),
       failsFirst: random() < 0.1,
+      // Three in ten tenants change plan within their first half-year: Essential moves up (billed
+      // at once with its proration), the others move down (applied at the period end).
       change:
-        random() < 0.25
+        random() < 0.3
           ? {
-              afterDays: 20 + Math.floor(random() * 300),
+              afterDays: 15 + Math.floor(random() * 165),
               to: planCode === 'essential' ? 'professional' : 'essential',
             }
           : null,
