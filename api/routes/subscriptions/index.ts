@@ -6,14 +6,20 @@ import {
   changePlan,
   previewPlanChange,
   readSubscription,
+  reinstateSubscription,
   startSubscription,
+  subscriptionStreamName,
 } from '../../../app/billing/subscriptions.ts';
 import { fromMoneyJson, moneySchema } from '../../../domain/money/index.ts';
 import { fold } from '../../../domain/shared/decider.ts';
-import { cancellationReasons, entitlements } from '../../../domain/subscription/index.ts';
+import {
+  cancellationReasons,
+  entitlements,
+  subscriptionDecider,
+} from '../../../domain/subscription/index.ts';
 import { type TenantEvent, tenantDecider } from '../../../domain/tenant/index.ts';
 import { uuidV5 } from '../../../eventstore/ids.ts';
-import { commandContext } from '../../commands.ts';
+import { commandContext, runCommand } from '../../commands.ts';
 import { tenantCalendarDate } from '../../payment-flow.ts';
 import { readStreamEvents } from '../../streams.ts';
 import { tenantStream } from '../tenants/index.ts';
@@ -28,7 +34,7 @@ import { principalOf } from '../../auth/plugin.ts';
 import { assertTenantAccess, tenantScope } from '../../auth/tenant-guard.ts';
 import { notFound, refusal, withProblems } from '../../problems.ts';
 import { csvOf, minPositionSchema, readYourWrites, rowJson, rowSchema } from '../../read-models.ts';
-import { idSchema, pageOf, pageQuerySchema } from '../../schemas.ts';
+import { commandResultSchema, idSchema, pageOf, pageQuerySchema } from '../../schemas.ts';
 
 const subscriptionSchema = rowSchema(
   {
@@ -283,6 +289,49 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
       );
       if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
       return present(outcome.value);
+    },
+  );
+
+  app.post(
+    '/api/v1/subscriptions/:subscriptionId/reactivate',
+    {
+      config: write,
+      schema: {
+        tags: ['subscriptions'],
+        summary:
+          'Withdraw a cancellation scheduled for the period end, or reinstate a past-due or suspended subscription',
+        params: subscriptionParams,
+        body: z.strictObject({}).optional(),
+        response: withProblems({ 200: commandResultSchema }),
+      },
+    },
+    async (request) => {
+      const at = now();
+      const state = await loadOwned(request, request.params.subscriptionId);
+      const today = await tenantCalendarDate(ledger, state.tenantId, at);
+      const subscriptionId = request.params.subscriptionId;
+      if (state.status === 'past_due' || state.status === 'suspended') {
+        const outcome = await reinstateSubscription(
+          deps,
+          { subscriptionId, today },
+          commandContext(request, at),
+        );
+        if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
+        return {
+          events: outcome.events.map((e) => ({ type: e.type })),
+          position: outcome.position,
+          revision: outcome.revision === null ? null : outcome.revision.toString(),
+          replayed: outcome.replayed,
+        };
+      }
+      return runCommand(
+        ledger,
+        request,
+        subscriptionDecider,
+        subscriptionStreamName(subscriptionId),
+        { type: 'WithdrawCancellation', subscriptionId, today },
+        at,
+      );
     },
   );
 

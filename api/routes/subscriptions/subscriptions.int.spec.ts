@@ -110,6 +110,13 @@ describe('subscriptions', () => {
       payload: { atPeriodEnd: true },
     });
     expect(canceled.statusCode, canceled.body).toBe(200);
+    const withdrawn = await tenantAdmin.inject({
+      method: 'POST',
+      url: `/api/v1/subscriptions/${subscriptionId}/reactivate`,
+      payload: {},
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(withdrawn.json().events).toEqual([{ type: 'SubscriptionCancellationWithdrawn' }]);
   });
 
   it('refuses invalid input, an unknown plan, and callers without subscriptions:write', async () => {
