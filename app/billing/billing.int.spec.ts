@@ -353,4 +353,67 @@ describe('billing use cases', () => {
     );
     expect(drafted.rowCount).toBe(1);
   });
+
+  it('a paid period canceled at once is credited to the balance, which the next invoice takes', async () => {
+    const deps = { store: db.store };
+    await givenTenant('t6');
+    const started = await startSubscription(
+      deps,
+      {
+        subscriptionId: 's6',
+        tenantId: 't6',
+        planCode: 'essential',
+        interval: 'monthly',
+        trial: false,
+        today: '2026-09-01',
+      },
+      testContext('start-s6', at('2026-09-01')),
+    );
+    expect(started.ok).toBe(true);
+    const invoiceId = periodInvoiceId('s6', '2026-09-01');
+    const flow = {
+      store: db.store,
+      providers: new Map(),
+      publicBaseUrl: 'http://localhost',
+      openInvoiceIds: async () => [invoiceId],
+      calendarDate: async () => '2026-09-02',
+      securityLog: () => {},
+      now: () => new Date('2026-09-02T10:00:00.000Z'),
+    };
+    const paid = await recordManualPayment(
+      flow,
+      {
+        tenantId: 't6',
+        method: 'cash',
+        reference: 'REC-6',
+        receivedOn: '2026-09-02',
+        amount: moneyOf('17700', 'XOF'),
+        invoiceIds: [invoiceId],
+      },
+      testContext('pay-s6', at('2026-09-02')),
+    );
+    expect(paid.ok).toBe(true);
+    // 15 of 30 days unused: 7 500 net, 1 350 TVA, all already paid, so 8 850 goes to the balance.
+    const canceled = await cancelSubscription(
+      deps,
+      { subscriptionId: 's6', mode: 'immediately', reason: 'customer_request', today: '2026-09-16' },
+      testContext('cancel-s6', at('2026-09-16')),
+    );
+    expect(canceled.ok && canceled.value.creditNotes.length).toBe(1);
+    const restarted = await startSubscription(
+      deps,
+      {
+        subscriptionId: 's6b',
+        tenantId: 't6',
+        planCode: 'essential',
+        interval: 'monthly',
+        trial: false,
+        today: '2026-09-17',
+      },
+      testContext('start-s6b', at('2026-09-17')),
+    );
+    expect(restarted.ok && restarted.value.invoices[0]?.creditApplied).toEqual(moneyOf('8850', 'XOF'));
+    const next = await loadInvoiceState(deps, periodInvoiceId('s6b', '2026-09-17'));
+    expect(isIssued(next) && next.account.amountDue).toEqual(moneyOf('8850', 'XOF'));
+  });
 });
