@@ -224,6 +224,13 @@ describe('the projector runtime', () => {
       `SELECT count(*)::text AS n FROM rm_tenants WHERE tenant_id = 'ryw-1'`,
     );
     expect(rows[0]!.n).toBe('1');
+    // What a route does with the position a client sends: wait, or 503 with a retry hint.
+    await expect(awaitReadModels(t.pool, position, ['tenants'])).resolves.toBeUndefined();
+    await r.stop();
+    const ahead = await appendHistory(t.store, [tenantRegistered('ryw-2')]);
+    const refused = await awaitReadModels(t.pool, ahead, ['tenants'], 30).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProjectionsBehind);
+    expect(refused).toMatchObject({ behind: ['tenants'], retryAfterSeconds: 1 });
   });
 
   it('rebuilds beside the live tables while they keep answering, and a checked rebuild finds identical rows', async () => {
