@@ -187,4 +187,38 @@ describe('sign-in and navigation by role', () => {
     expect([403, 404]).toContain(status);
     await page.context().close();
   });
+
+  it('draws the dashboard and the four analytics charts from the metrics API, with their CSV', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'fr-FR',
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    await signIn(page, service.baseUrl, 'admin@e2e.sn', password);
+    await page.getByText('MRR', { exact: true }).first().waitFor();
+    await expect(page.locator('.stat').count()).resolves.toBe(5);
+    await snap(page, 'navigation-14-dashboard');
+
+    await page.locator('#main-nav').getByRole('link', { name: 'Analyses', exact: true }).click();
+    await page.waitForURL(/\/analytics/);
+    for (const chart of ['mrr', 'movements', 'churn', 'arpu']) {
+      await page.locator(`[data-chart="${chart}"] figure`).waitFor();
+    }
+    const mrr = page.locator('[data-chart="mrr"] .plot');
+    await mrr.focus();
+    await page.keyboard.press('End');
+    await page.locator('[data-chart="mrr"] .tooltip').waitFor();
+    await snap(page, 'navigation-15-analytics');
+
+    const download = page.waitForEvent('download');
+    await page.locator('[data-chart="mrr"]').getByRole('button', { name: 'CSV des données' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^mrr_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+    const { readFile } = await import('node:fs/promises');
+    const csv = await readFile((await file.path()) ?? '', 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('date,mrr');
+    expect(csv.split('\r\n')[1]).toMatch(/^\d{2}\/\d{2}\/\d{4},0$/);
+    await context.close();
+  });
 });

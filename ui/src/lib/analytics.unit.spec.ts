@@ -1,13 +1,13 @@
 // Proves the analytics period: defaults to the last twelve months, keeps a valid range, and presets count whole months.
 import { describe, expect, it } from 'vitest';
-import { currencyOf, listOf, periodFrom, presetPeriod } from './analytics.ts';
+import { currencyOf, dayBefore, listOf, monthsBetween, periodFrom, presetPeriod } from './analytics.ts';
 
 describe('periodFrom', () => {
   it.each([
-    ['', { from: '2025-11-01', to: '2026-11-25' }],
+    ['', { from: '2025-12-01', to: '2026-11-25' }],
     ['from=2026-01-01&to=2026-06-30', { from: '2026-01-01', to: '2026-06-30' }],
-    ['from=2026-07-01&to=2026-06-30', { from: '2025-06-01', to: '2026-06-30' }],
-    ['from=junk&to=2026-03-15', { from: '2025-03-01', to: '2026-03-15' }],
+    ['from=2026-07-01&to=2026-06-30', { from: '2025-07-01', to: '2026-06-30' }],
+    ['from=junk&to=2026-03-15', { from: '2025-04-01', to: '2026-03-15' }],
   ])('%s', (query, expected) => {
     expect(periodFrom(new URLSearchParams(query), '2026-11-25')).toEqual(expected);
   });
@@ -37,5 +37,30 @@ describe('reading metrics answers', () => {
   it('takes the currency the answer names', () => {
     expect(currencyOf({ currency: 'EUR' })).toBe('EUR');
     expect(currencyOf({})).toBe('XOF');
+  });
+});
+
+describe('monthsBetween', () => {
+  it('clips the first and last month to the period', () => {
+    expect(monthsBetween('2026-01-15', '2026-03-10')).toEqual([
+      { month: '2026-01', from: '2026-01-15', to: '2026-01-31' },
+      { month: '2026-02', from: '2026-02-01', to: '2026-02-28' },
+      { month: '2026-03', from: '2026-03-01', to: '2026-03-10' },
+    ]);
+  });
+
+  it('crosses a year and keeps at most 36 months, the latest', () => {
+    expect(monthsBetween('2025-12-01', '2026-01-31').map((m) => m.month)).toEqual(['2025-12', '2026-01']);
+    const long = monthsBetween('2020-01-01', '2026-11-25');
+    expect(long).toHaveLength(36);
+    expect(long.at(-1)?.month).toBe('2026-11');
+  });
+
+  it.each([
+    ['2026-03-01', '2026-02-28'],
+    ['2024-03-01', '2024-02-29'],
+    ['2026-01-01', '2025-12-31'],
+  ])('the day before %s is %s', (date, expected) => {
+    expect(dayBefore(date)).toBe(expected);
   });
 });

@@ -33,6 +33,8 @@ export interface CallOptions {
   readonly idempotencyKey?: string;
   readonly ifMatch?: string;
   readonly fetch?: Fetch;
+  /** For a string body sent as it is (a CSV statement); other bodies go as JSON. */
+  readonly contentType?: string;
 }
 
 export function newIdempotencyKey(): string {
@@ -44,6 +46,9 @@ export async function api<T>(path: string, options: CallOptions = {}): Promise<T
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
+    body = options.body;
+  } else if (typeof options.body === 'string' && options.contentType !== undefined) {
+    headers['content-type'] = options.contentType;
     body = options.body;
   } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';

@@ -106,18 +106,52 @@ export interface Plan {
  * money as `Money`, pages as `{ items, nextCursor }`) and will be checked against the real
  * schemas as those land.
  */
+/** `GET /api/v1/subscriptions` rows (the read model; extra fields pass through). */
 export interface Subscription {
   readonly subscriptionId: string;
   readonly tenantId: string;
-  readonly planCode: string;
-  readonly planVersion?: number;
-  readonly interval: string;
   readonly status: string;
-  readonly price?: Money | null;
+  readonly planCode: string;
+  readonly planVersion: number;
+  readonly billingInterval: string;
+  readonly currency: string;
+  readonly priceMinor: string;
+  readonly periodStart: string | null;
+  readonly periodEnd: string | null;
   readonly trialEndsOn?: string | null;
-  readonly currentPeriodEnd?: string | null;
-  readonly cancelAtPeriodEnd?: boolean;
-  readonly revision?: string;
+  readonly cancellationEffectiveOn?: string | null;
+}
+
+/** `GET /api/v1/invoices` rows. */
+export interface InvoiceRow {
+  readonly invoiceId: string;
+  readonly tenantId: string;
+  readonly status: string;
+  readonly number: string | null;
+  readonly currency: string;
+  readonly issuedOn: string | null;
+  readonly dueOn: string | null;
+  readonly totalMinor: string | null;
+  readonly amountDueMinor: string;
+}
+
+/** `GET /api/v1/payments` rows. */
+export interface PaymentRow {
+  readonly paymentId: string;
+  readonly tenantId: string;
+  readonly provider: string;
+  readonly status: string;
+  readonly currency: string;
+  readonly expectedMinor: string;
+  readonly paidMinor: string;
+}
+
+/** `GET /api/v1/metrics/mrr`. */
+export interface MrrFigure {
+  readonly asOf: string;
+  readonly mrrMinor: string;
+  readonly arrMinor: string;
+  readonly payingTenants: number;
 }
 
 export interface ProrationPreview {
@@ -191,23 +225,6 @@ export interface Payment {
   readonly revision: string;
 }
 
-export interface ActivityItem {
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly streamId?: string;
-  readonly tenantId?: string | null;
-}
-
-export interface DashboardMetrics {
-  readonly mrr: Money;
-  readonly arr: Money;
-  readonly activeTenants: number;
-  readonly trialingTenants?: number;
-  readonly customerChurnRate: string | null;
-  readonly overdueTotal: Money;
-  readonly recentActivity?: ActivityItem[];
-}
-
 export interface RiskFactor {
   readonly factor: string;
   readonly points: number;
@@ -216,9 +233,12 @@ export interface RiskFactor {
   readonly explanation: string;
 }
 
-export interface OverdueTenant {
+/** `GET /api/v1/overdue-risk` rows. */
+export interface OverdueRisk {
   readonly tenantId: string;
-  readonly overdue: Money;
+  readonly asOf: string;
+  readonly currency: string;
+  readonly amountDueMinor: string;
   readonly score: number;
   readonly band: string;
   readonly factors: RiskFactor[];

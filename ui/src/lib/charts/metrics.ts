@@ -25,9 +25,10 @@ export interface MovementMonth {
 
 export interface ChurnMonth {
   readonly month: string;
-  /** Ratios as decimal strings (`'0.042'`), null when the month had no customer to lose. */
-  readonly customerChurnRate: string | null;
-  readonly revenueChurnRate: string | null;
+  /** Ratios as decimal strings (`'0.042'`), null when the month started without MRR. */
+  readonly grossRevenueChurnRate: string | null;
+  /** Gross churn less expansion and reactivation; negative when the base grew on its own. */
+  readonly netRevenueChurnRate: string | null;
 }
 
 export interface ArpuMonth {
@@ -116,19 +117,73 @@ function ratio(value: string | null): number {
 export function churnChart(months: readonly ChurnMonth[], locale: Locale, label: Label): ChartData {
   return {
     series: [
-      { key: 'customer', label: label('customer'), color: palette[3] },
-      { key: 'revenue', label: label('revenue'), color: palette[2] },
+      { key: 'gross', label: label('gross'), color: palette[3] },
+      { key: 'net', label: label('net'), color: palette[2] },
     ],
     rows: months.map((m) => ({
       label: formatMonth(m.month, locale),
-      values: { customer: ratio(m.customerChurnRate), revenue: ratio(m.revenueChurnRate) },
+      values: { gross: ratio(m.grossRevenueChurnRate), net: ratio(m.netRevenueChurnRate) },
       display: {
-        customer: formatPercent(m.customerChurnRate, locale),
-        revenue: formatPercent(m.revenueChurnRate, locale),
+        gross: formatPercent(m.grossRevenueChurnRate, locale),
+        net: formatPercent(m.netRevenueChurnRate, locale),
       },
-      raw: { customer: m.customerChurnRate ?? '', revenue: m.revenueChurnRate ?? '' },
+      raw: { gross: m.grossRevenueChurnRate ?? '', net: m.netRevenueChurnRate ?? '' },
     })),
   };
+}
+
+/** One month of figures read from the metrics API, before the ratios are derived. */
+export interface MonthFigures {
+  readonly month: string;
+  /** MRR at the end of the previous month, and at the end of this one (decimal minor strings). */
+  readonly startMrrMinor: string;
+  readonly endMrrMinor: string;
+  readonly payingTenants: number;
+  readonly byKind: Readonly<Partial<Record<MovementKind, string>>>;
+}
+
+function whole(minor: string | undefined): bigint {
+  const text = (minor ?? '0').trim();
+  const [int = '0', frac = ''] = text.replace('-', '').split('.');
+  const rounded = BigInt(int) + ((frac[0] ?? '0') >= '5' ? 1n : 0n);
+  return text.startsWith('-') ? -rounded : rounded;
+}
+
+/** `numerator ÷ denominator` as a decimal string with six places (a ratio for display). */
+function ratioText(numerator: bigint, denominator: bigint): string {
+  const scaled = (numerator * 1_000_000n) / denominator;
+  const negative = scaled < 0n;
+  const digits = (negative ? -scaled : scaled).toString().padStart(7, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -6)}.${digits.slice(-6)}`;
+}
+
+/**
+ * Revenue churn, ARPU and LTV per month from MRR and its movements, until the API serves them:
+ * gross churn = (churn + contraction lost) ÷ MRR at the month's start; net churn also counts
+ * expansion and reactivation back; ARPU = MRR at the month's end ÷ paying tenants (rounded down
+ * to a whole minor unit); LTV = ARPU ÷ gross revenue churn, null when nothing churned.
+ */
+export function deriveMonthly(months: readonly MonthFigures[]): { churn: ChurnMonth[]; arpu: ArpuMonth[] } {
+  const churn: ChurnMonth[] = [];
+  const arpu: ArpuMonth[] = [];
+  for (const m of months) {
+    const start = whole(m.startMrrMinor);
+    const lost = -(whole(m.byKind.churn) + whole(m.byKind.contraction));
+    const won = whole(m.byKind.expansion) + whole(m.byKind.reactivation);
+    churn.push({
+      month: m.month,
+      grossRevenueChurnRate: start > 0n ? ratioText(lost, start) : null,
+      netRevenueChurnRate: start > 0n ? ratioText(lost - won, start) : null,
+    });
+    const arpuMinor = m.payingTenants > 0 ? whole(m.endMrrMinor) / BigInt(m.payingTenants) : null;
+    const ltvMinor = arpuMinor !== null && start > 0n && lost > 0n ? (arpuMinor * start) / lost : null;
+    arpu.push({
+      month: m.month,
+      arpuMinor: arpuMinor === null ? null : arpuMinor.toString(),
+      ltvMinor: ltvMinor === null ? null : ltvMinor.toString(),
+    });
+  }
+  return { churn, arpu };
 }
 
 export function arpuChart(

@@ -1,6 +1,6 @@
 // Proves each analytics chart is shaped from the metrics API's numbers: series, order, signs, exact labels.
 import { describe, expect, it } from 'vitest';
-import { arpuChart, churnChart, compactTick, movementsChart, mrrChart } from './metrics.ts';
+import { arpuChart, churnChart, compactTick, deriveMonthly, movementsChart, mrrChart } from './metrics.ts';
 
 const NNBSP = '\u202f';
 const NBSP = '\u00a0';
@@ -57,16 +57,16 @@ describe('movementsChart', () => {
 describe('churnChart and arpuChart', () => {
   it.each([
     ['0.05', '0.02', 5, 2, `5,0${NNBSP}%`],
-    [null, '0', 0, 0, '—'],
-  ])('customer %s revenue %s', (customer, revenue, customerPlot, revenuePlot, customerText) => {
+    [null, null, 0, 0, '—'],
+  ])('gross %s net %s', (gross, net, grossPlot, netPlot, grossText) => {
     const chart = churnChart(
-      [{ month: '2026-01', customerChurnRate: customer, revenueChurnRate: revenue }],
+      [{ month: '2026-01', grossRevenueChurnRate: gross, netRevenueChurnRate: net }],
       'fr',
       label,
     );
-    expect(chart.rows[0]?.values).toEqual({ customer: customerPlot, revenue: revenuePlot });
-    expect(chart.rows[0]?.display.customer).toBe(customerText);
-    expect(chart.rows[0]?.raw.customer).toBe(customer ?? '');
+    expect(chart.rows[0]?.values).toEqual({ gross: grossPlot, net: netPlot });
+    expect(chart.rows[0]?.display.gross).toBe(grossText);
+    expect(chart.rows[0]?.raw.gross).toBe(gross ?? '');
   });
 
   it('shows an unknown LTV as a dash and plots it at zero', () => {
@@ -86,5 +86,38 @@ describe('compactTick', () => {
     [-20_000, 'en', '-20 k'],
   ] as const)('%d in %s is %s', (value, locale, expected) => {
     expect(compactTick(value, locale)).toBe(expected);
+  });
+});
+
+describe('deriveMonthly', () => {
+  it('derives revenue churn, ARPU and LTV exactly from MRR and movements', () => {
+    const { churn, arpu } = deriveMonthly([
+      {
+        month: '2026-10',
+        startMrrMinor: '100000',
+        endMrrMinor: '120000.5',
+        payingTenants: 4,
+        byKind: { new: '30000', expansion: '1000', churn: '-5000', contraction: '-5000' },
+      },
+      { month: '2026-11', startMrrMinor: '0', endMrrMinor: '0', payingTenants: 0, byKind: {} },
+      {
+        month: '2026-12',
+        startMrrMinor: '50000',
+        endMrrMinor: '60000',
+        payingTenants: 3,
+        byKind: { new: '10000' },
+      },
+    ]);
+    expect(churn).toEqual([
+      { month: '2026-10', grossRevenueChurnRate: '0.100000', netRevenueChurnRate: '0.090000' },
+      { month: '2026-11', grossRevenueChurnRate: null, netRevenueChurnRate: null },
+      { month: '2026-12', grossRevenueChurnRate: '0.000000', netRevenueChurnRate: '0.000000' },
+    ]);
+    // ARPU: 120 001 ÷ 4 = 30 000 (rounded down); LTV = 30 000 ÷ 0.1 = 300 000.
+    expect(arpu).toEqual([
+      { month: '2026-10', arpuMinor: '30000', ltvMinor: '300000' },
+      { month: '2026-11', arpuMinor: null, ltvMinor: null },
+      { month: '2026-12', arpuMinor: '20000', ltvMinor: null },
+    ]);
   });
 });

@@ -425,6 +425,19 @@ export const fr = {
   'pay.unmatchedPayments': 'Paiements absents du relevé',
   'pay.readErrors': 'Lignes illisibles',
   'pay.onStatement': 'Sur le relevé',
+  'provider.wave': 'Wave',
+  'provider.orange_money': 'Orange Money',
+  'provider.free_money': 'Free Money',
+  'provider.sandbox': 'Bac à sable',
+  'provider.manual': 'Saisie manuelle',
+  'dashboard.payingTenants': 'Organisations payantes',
+  'dashboard.revenueChurn': 'Attrition du revenu (30 j)',
+  'dashboard.recentInvoices': 'Dernières factures',
+  'dashboard.overdueHint': '{n} organisations à risque',
+  'dashboard.atRisk': 'Organisations à risque élevé',
+  'analytics.netRevenueChurn': 'Attrition nette du revenu',
+  'analytics.derivedNote':
+    'Attrition, ARPU et LTV calculés à partir du MRR et de ses mouvements (LTV = ARPU ÷ attrition brute du revenu).',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -849,6 +862,19 @@ export const en: Record<MessageKey, string> = {
   'pay.unmatchedPayments': 'Payments missing from the statement',
   'pay.readErrors': 'Unreadable lines',
   'pay.onStatement': 'On the statement',
+  'provider.wave': 'Wave',
+  'provider.orange_money': 'Orange Money',
+  'provider.free_money': 'Free Money',
+  'provider.sandbox': 'Sandbox',
+  'provider.manual': 'Manual entry',
+  'dashboard.payingTenants': 'Paying organisations',
+  'dashboard.revenueChurn': 'Revenue churn (30 d)',
+  'dashboard.recentInvoices': 'Latest invoices',
+  'dashboard.overdueHint': '{n} organisations at risk',
+  'dashboard.atRisk': 'High-risk organisations',
+  'analytics.netRevenueChurn': 'Net revenue churn',
+  'analytics.derivedNote':
+    'Churn, ARPU and LTV computed from MRR and its movements (LTV = ARPU ÷ gross revenue churn).',
 };
 
 export type MessageParams = Readonly<Record<string, string | number>>;

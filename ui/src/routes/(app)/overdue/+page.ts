@@ -1,13 +1,14 @@
 import type { PageLoad } from './$types';
 import { optional, toKitError, withQuery } from '$lib/api/client.ts';
-import type { OverdueTenant, Page } from '$lib/api/types.ts';
+import type { OverdueRisk, Page } from '$lib/api/types.ts';
 
 export const load = (async ({ fetch, url }) => {
   const band = url.searchParams.get('band') ?? '';
   try {
-    const page = await optional<Page<OverdueTenant>>(
+    // Highest scores first, as the API sorts them; the band filter narrows the page shown.
+    const page = await optional<Page<OverdueRisk>>(
       fetch,
-      withQuery('/api/v1/overdue', { band, cursor: url.searchParams.get('cursor'), limit: 50 }),
+      withQuery('/api/v1/overdue-risk', { cursor: url.searchParams.get('cursor'), limit: 200 }),
     );
     return { page, band };
   } catch (e) {

@@ -1,6 +1,6 @@
 import type { PageLoad } from './$types';
 import { ApiError, api, load as get, withQuery } from '$lib/api/client.ts';
-import type { Invoice, Page, Subscription, Tenant } from '$lib/api/types.ts';
+import type { InvoiceRow, Page, Subscription, Tenant } from '$lib/api/types.ts';
 import { session } from '$lib/session.svelte.ts';
 
 async function optional<T>(path: string, fetcher: typeof fetch): Promise<T | null> {
@@ -18,7 +18,7 @@ export const load = (async ({ fetch, url }) => {
   if (tenantId === null) return { tenant: null, invoices: null, subscriptions: null };
   const [tenant, invoices, subscriptions] = await Promise.all([
     get<Tenant>(fetch, `/api/v1/tenants/${encodeURIComponent(tenantId)}`, url.pathname),
-    optional<Page<Invoice>>(withQuery('/api/v1/invoices', { tenantId, limit: 20 }), fetch),
+    optional<Page<InvoiceRow>>(withQuery('/api/v1/invoices', { tenantId, limit: 20 }), fetch),
     optional<Page<Subscription>>(withQuery('/api/v1/subscriptions', { tenantId, limit: 5 }), fetch),
   ]);
   return { tenant, invoices, subscriptions };

@@ -1,6 +1,6 @@
 import type { PageLoad } from './$types';
 import { api, load as get, withQuery } from '$lib/api/client.ts';
-import type { Invoice, Page, Plan, Subscription, Tenant } from '$lib/api/types.ts';
+import type { InvoiceRow, Page, Plan, Subscription, Tenant } from '$lib/api/types.ts';
 
 /**
  * The tenant itself is required; its subscriptions and invoices come from routes that may not be
@@ -22,7 +22,10 @@ export const load = (async ({ fetch, params, url }) => {
       withQuery('/api/v1/subscriptions', { tenantId: params.tenantId, limit: 10 }),
       fetch,
     ),
-    optional<Page<Invoice>>(withQuery('/api/v1/invoices', { tenantId: params.tenantId, limit: 10 }), fetch),
+    optional<Page<InvoiceRow>>(
+      withQuery('/api/v1/invoices', { tenantId: params.tenantId, limit: 10 }),
+      fetch,
+    ),
     optional<Page<Plan>>(withQuery('/api/v1/plans', { status: 'published', limit: 100 }), fetch),
   ]);
   return { tenant, subscriptions, invoices, plans: plans?.items ?? [] };

@@ -1,12 +1,12 @@
 import type { PageLoad } from './$types';
 import { ApiError, api, toKitError, withQuery } from '$lib/api/client.ts';
-import type { Invoice, Page } from '$lib/api/types.ts';
+import type { InvoiceRow, Page } from '$lib/api/types.ts';
 import { session } from '$lib/session.svelte.ts';
 
 export const load = (async ({ fetch, url }) => {
   const tenantId = session.user?.tenantId ?? '';
   try {
-    const page = await api<Page<Invoice>>(
+    const page = await api<Page<InvoiceRow>>(
       withQuery('/api/v1/invoices', { tenantId, cursor: url.searchParams.get('cursor'), limit: 50 }),
       { fetch },
     );
