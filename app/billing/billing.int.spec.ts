@@ -10,7 +10,7 @@ import { moneyOf } from '../../domain/money/index.ts';
 import { freshEventStore, type TestEventStore } from '../../test/support/db.ts';
 import { testContext } from '../../test/support/context.ts';
 import { publishDefaultCatalog } from './catalog.ts';
-import { loadInvoiceState } from './invoicing.ts';
+import { loadInvoiceState, voidDraft } from './invoicing.ts';
 import {
   attachPaymentMethod,
   cancelSubscription,
@@ -24,7 +24,7 @@ import {
   renewSubscription,
   startSubscription,
 } from './subscriptions.ts';
-import { registerTenant } from './tenants.ts';
+import { closeTenant, reactivateTenant, registerTenant, suspendTenant } from './tenants.ts';
 import { handleCommand } from '../command-handler.ts';
 import { subscriptionDecider } from '../../domain/subscription/subscription.decide.ts';
 import { orderedReads } from './support.ts';
@@ -415,5 +415,63 @@ describe('billing use cases', () => {
     expect(restarted.ok && restarted.value.invoices[0]?.creditApplied).toEqual(moneyOf('8850', 'XOF'));
     const next = await loadInvoiceState(deps, periodInvoiceId('s6b', '2026-09-17'));
     expect(isIssued(next) && next.account.amountDue).toEqual(moneyOf('8850', 'XOF'));
+  });
+
+  it('tenants: invalid input names the field; a suspended tenant buys nothing until reactivated; closed is final; only a draft is voided', async () => {
+    const deps = { store: db.store };
+    const invalid = await registerTenant(
+      deps,
+      {
+        tenantId: 'bad',
+        details: {
+          legalName: 'Sans NINEA',
+          taxId: 'ABC',
+          tradeRegisterNumber: 'SN-DKR-2020-B-1',
+          address: { line1: 'x', city: 'Dakar' },
+          country: 'SN',
+          billingCurrency: 'XOF',
+          billingEmail: 'a@b.sn',
+          billingPhone: '+221771234567',
+        },
+      },
+      testContext('register-bad'),
+    );
+    expect(invalid).toMatchObject({ ok: false, refusal: { code: 'tenant_field_invalid', field: 'taxId' } });
+
+    await givenTenant('t7');
+    expect(
+      (await suspendTenant(deps, { tenantId: 't7', reason: 'non_payment' }, testContext('suspend-t7'))).ok,
+    ).toBe(true);
+    const refused = await startSubscription(
+      deps,
+      {
+        subscriptionId: 's7',
+        tenantId: 't7',
+        planCode: 'essential',
+        interval: 'monthly',
+        trial: true,
+        today: '2026-09-20',
+      },
+      testContext('start-s7', at('2026-09-20')),
+    );
+    expect(refused).toMatchObject({ ok: false, refusal: { code: 'tenant_not_active' } });
+    expect((await reactivateTenant(deps, { tenantId: 't7' }, testContext('reactivate-t7'))).ok).toBe(true);
+    expect(
+      (await closeTenant(deps, { tenantId: 't7', reason: 'customer_request' }, testContext('close-t7'))).ok,
+    ).toBe(true);
+    expect(
+      await reactivateTenant(deps, { tenantId: 't7' }, testContext('reactivate-t7-again')),
+    ).toMatchObject({
+      ok: false,
+      refusal: { code: 'tenant_closed' },
+    });
+
+    const issued = periodInvoiceId('s6', '2026-09-01');
+    expect(
+      await voidDraft(deps, { invoiceId: issued, reason: 'erreur' }, testContext('void-issued')),
+    ).toMatchObject({
+      ok: false,
+      refusal: { code: 'invoice_not_draft' },
+    });
   });
 });
