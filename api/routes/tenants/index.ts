@@ -5,6 +5,7 @@ import {
   closureReasons,
   preferredLanguages,
   suspensionReasons,
+  type TenantDetails,
   type TenantState,
   tenantDecider,
   tenantDetailsSchema,
@@ -16,15 +17,14 @@ import { assertTenantAccess, boundTenant } from '../../auth/tenant-guard.ts';
 import { etag, runCommand } from '../../commands.ts';
 import { commandKey } from '../../idempotency.ts';
 import { notFound, withProblems } from '../../problems.ts';
+import { commandResultSchema, idSchema, pageOf, pageQuerySchema } from '../../schemas.ts';
+import { loadAggregate } from '../../streams.ts';
+import { minPositionSchema, readYourWrites } from '../../read-models.ts';
 import {
-  commandResultSchema,
-  decodeCursor,
-  encodeCursor,
-  idSchema,
-  pageOf,
-  pageQuerySchema,
-} from '../../schemas.ts';
-import { loadAggregate, streamNamesWithPrefix } from '../../streams.ts';
+  getTenant as getTenantRow,
+  listTenants as listTenantRows,
+} from '../../../projections/tenants/tenants.queries.ts';
+import type { TenantRow } from '../../../projections/tenants/tenants.table.ts';
 
 export const tenantStream = (tenantId: string) => `tenant-${tenantId}`;
 const tenantStatuses = ['active', 'suspended', 'closed'] as const;
@@ -87,7 +87,6 @@ function present(state: Exclude<TenantState, { status: 'unregistered' }>, revisi
 }
 
 const tenantParams = z.object({ tenantId: idSchema });
-const tenantsScannedPerPageMax = 1000;
 
 /**
  * Tenants: register, update details, suspend, reactivate, close; list and read. A tenant-scoped
@@ -96,6 +95,29 @@ const tenantsScannedPerPageMax = 1000;
 export const tenantRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ledger, now }) => {
   const read = { permission: 'tenants:read' as const };
   const write = { permission: 'tenants:write' as const, command: true };
+
+  /** A read-model row in the shape of the detail route, with the stream's current revision. */
+  const fromRow = async (row: TenantRow) => ({
+    tenantId: row.tenant_id,
+    status: row.status,
+    revision: String((await ledger.store.streamRevision(tenantStream(row.tenant_id))) ?? -1n),
+    registeredAt: new Date(row.registered_at).toISOString(),
+    details: {
+      legalName: row.legal_name,
+      taxId: row.tax_id,
+      tradeRegisterNumber: row.trade_register_number,
+      address: row.address,
+      country: row.country as TenantDetails['country'],
+      billingCurrency: row.billing_currency,
+      billingEmail: row.billing_email,
+      billingPhone: row.billing_phone,
+      timeZone: row.time_zone,
+      taxExempt: row.tax_exempt,
+      taxExemptionNote: row.tax_exemption_note,
+      paymentTermsDays: row.payment_terms_days,
+      preferredLanguage: row.preferred_language as TenantDetails['preferredLanguage'],
+    },
+  });
 
   const loadTenant = async (tenantId: string) => {
     const loaded = await loadAggregate(ledger, tenantDecider, tenantStream(tenantId));
@@ -110,52 +132,42 @@ export const tenantRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { l
       config: read,
       schema: {
         tags: ['tenants'],
-        summary: 'List tenants by id; filter by status, search in name, tax id and e-mail',
+        summary:
+          'List tenants by legal name from the read model; filter by status and country, search the name',
         querystring: pageQuerySchema.extend({
           status: z.enum(tenantStatuses).optional(),
+          /** The start of the legal name, any case. */
           search: z.string().trim().min(1).max(100).optional(),
           country: z
             .string()
             .regex(/^[A-Z]{2}$/)
             .optional(),
+          minPosition: minPositionSchema,
         }),
         response: withProblems({ 200: pageOf(tenantSchema) }),
       },
     },
-    async (request) => {
-      const { limit, status, search, country } = request.query;
+    async (request, reply) => {
+      const q = request.query;
+      await readYourWrites(ledger, request, reply, q.minPosition, ['tenants']);
       const bound = boundTenant(principalOf(request));
-      const after = decodeCursor(request.query.cursor, z.object({ after: idSchema }));
-      const ids =
-        bound !== null
-          ? after === null
-            ? [bound]
-            : []
-          : await streamNamesWithPrefix(ledger, 'tenant-', after?.after ?? null, tenantsScannedPerPageMax);
-      const items: ReturnType<typeof present>[] = [];
-      let last: string | null = null;
-      let more = false;
-      for (const id of ids) {
-        if (items.length === limit) {
-          more = true;
-          break;
-        }
-        last = id;
-        const loaded = await loadAggregate(ledger, tenantDecider, tenantStream(id));
-        if (loaded.state.status === 'unregistered' || loaded.revision === null) continue;
-        const tenant = present(loaded.state, loaded.revision);
-        if (status !== undefined && tenant.status !== status) continue;
-        if (country !== undefined && tenant.details.country !== country) continue;
-        const needle = search?.toLowerCase();
-        const haystack = `${tenant.details.legalName} ${tenant.details.taxId} ${tenant.details.billingEmail}`;
-        if (needle !== undefined && !haystack.toLowerCase().includes(needle)) continue;
-        items.push(tenant);
-      }
-      const scannedAll = ids.length < tenantsScannedPerPageMax;
-      return {
-        items,
-        nextCursor: (more || !scannedAll) && last !== null ? encodeCursor({ after: last }) : null,
+      const filter = {
+        ...(q.status === undefined ? {} : { status: q.status }),
+        ...(q.country === undefined ? {} : { country: q.country }),
+        ...(q.search === undefined ? {} : { search: q.search }),
       };
+      if (bound !== null) {
+        // A tenant-scoped caller's list is its own tenant, when it matches the filters.
+        const row = q.cursor === undefined ? await getTenantRow(ledger.db, bound) : null;
+        const matches =
+          row !== null &&
+          (q.status === undefined || row.status === q.status) &&
+          (q.country === undefined || row.country === q.country) &&
+          (q.search === undefined || row.legal_name.toLowerCase().startsWith(q.search.toLowerCase()));
+        return { items: matches ? [await fromRow(row)] : [], nextCursor: null };
+      }
+      const page = await listTenantRows(ledger.db, filter, { limit: q.limit, cursor: q.cursor ?? null });
+      return { items: await Promise.all(page.items.map(fromRow)), nextCursor: page.nextCursor };
     },
   );
 

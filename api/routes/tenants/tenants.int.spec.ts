@@ -121,6 +121,7 @@ describe('reading tenants', () => {
   });
 
   it('lists with search and a page limit', async () => {
+    await api.project();
     const auditor = await api.signedIn('auditor');
     const page = await auditor.inject({ method: 'GET', url: '/api/v1/tenants?limit=1' });
     expect(page.json().items).toHaveLength(1);
