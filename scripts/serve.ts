@@ -3,6 +3,7 @@ import type { Config } from '../app/config.ts';
 import { startScheduler } from '../app/jobs/scheduler.ts';
 import { openLedger } from '../app/runtime.ts';
 import { buildApp } from '../api/app.ts';
+import { uiPlugin } from '../api/ui.ts';
 import { allProjections } from '../projections/index.ts';
 import { ProjectionRunner } from '../projections/runtime/runner.ts';
 import { projectionsHealthCheck } from '../projections/runtime/status.ts';
@@ -26,13 +27,20 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   // Projectors run in the `projector` and `all` roles; every role reports their lag in /api/health.
   const projector =
     config.LEDGER_ROLE === 'all' || config.LEDGER_ROLE === 'projector'
-      ? new ProjectionRunner({ pool: ledger.pool, store: ledger.store, projections: allProjections, logger: ledger.logger })
+      ? new ProjectionRunner({
+          pool: ledger.pool,
+          store: ledger.store,
+          projections: allProjections,
+          logger: ledger.logger,
+        })
       : null;
   projector?.start();
   const app = await buildApp({
     ledger,
     healthChecks: [projectionsHealthCheck(ledger.pool, ledger.store, allProjections)],
   });
+  // The back office and tenant portal, on the same port; registered last so API routes win.
+  await app.register(uiPlugin);
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   ledger.logger.info({ address, demo: options.demo === true }, 'SmartQueue Ledger is listening');
   process.stdout.write(`\nSmartQueue Ledger: ${address.replace('127.0.0.1', 'localhost')}/\n`);
