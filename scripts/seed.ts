@@ -11,7 +11,7 @@ import {
   subscriptionOfInvoice,
   writeOff,
 } from '../app/billing/subscriptions.ts';
-import { localDate, orderedReads } from '../app/billing/support.ts';
+import { localDate } from '../app/billing/support.ts';
 import { closeTenant, registerTenant, updateTenant } from '../app/billing/tenants.ts';
 import type { CommandContext } from '../app/command-handler.ts';
 import type { Config } from '../app/config.ts';
@@ -299,7 +299,7 @@ export function writeThroughCache(store: EventStore): EventStore {
 }
 
 export async function seedHistory(store: EventStore, options: SeedOptions): Promise<SeedReport> {
-  const ordered = (await storeIsEmpty(store)) ? writeThroughCache(store) : orderedReads(store);
+  const seedStore = (await storeIsEmpty(store)) ? writeThroughCache(store) : store;
   const from = addDays(options.until, -(options.days - 1));
   const tenants = planTenants(options, from);
   const byTenant = new Map(tenants.map((t) => [t.tenantId, t]));
@@ -309,7 +309,7 @@ export async function seedHistory(store: EventStore, options: SeedOptions): Prom
 
   let simulatedNow = new Date(`${from}T08:00:00.000Z`);
   const clock = () => simulatedNow;
-  const deps = { store: ordered, clock };
+  const deps = { store: seedStore, clock };
   const context = (key: string, day: string, minute = 0): CommandContext => {
     simulatedNow = new Date(Date.parse(`${day}T08:00:00.000Z`) + minute * 60_000);
     return {
@@ -323,7 +323,7 @@ export async function seedHistory(store: EventStore, options: SeedOptions): Prom
   const sandboxSecret = `seed-sandbox-${options.seed}`;
   const openInvoices = new Map<string, Set<string>>();
   const flow: PaymentFlowDependencies = {
-    store: ordered,
+    store: seedStore,
     providers: new Map([
       [
         'sandbox',
@@ -581,10 +581,10 @@ export async function seedHistory(store: EventStore, options: SeedOptions): Prom
     for (const action of actions.get(day) ?? []) await action();
 
     simulatedNow = new Date(`${day}T00:30:00.000Z`);
-    await runDailyJobs({ store: ordered, clock, index }, day);
+    await runDailyJobs({ store: seedStore, clock, index }, day);
 
     // Newly issued invoices get a payment (or a write-off) on the day the payer's habit says.
-    for (const { id, state } of await index.invoices.refresh(ordered)) {
+    for (const { id, state } of await index.invoices.refresh(seedStore)) {
       if (scheduled.has(id) || !isIssued(state)) continue;
       const tenant = byTenant.get(state.invoice.tenantId);
       if (tenant === undefined || state.account.amountDue.amountMinor <= 0n) {

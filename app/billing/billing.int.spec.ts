@@ -27,7 +27,6 @@ import {
 import { closeTenant, reactivateTenant, registerTenant, suspendTenant } from './tenants.ts';
 import { handleCommand } from '../command-handler.ts';
 import { subscriptionDecider } from '../../domain/subscription/subscription.decide.ts';
-import { orderedReads } from './support.ts';
 import { recordManualPayment } from '../payments/flow.ts';
 
 let db: TestEventStore;
@@ -266,7 +265,7 @@ describe('billing use cases', () => {
     );
     // The crash: the subscription renewed under the use case's step key, and nothing was billed.
     const crashed = await handleCommand(
-      orderedReads(db.store),
+      db.store,
       subscriptionDecider,
       'subscription-s4',
       { type: 'RenewSubscription', subscriptionId: 's4', today: '2026-06-07' },

@@ -2,7 +2,7 @@ import { defaultCatalogCommands } from '../../domain/catalog/default-catalog.ts'
 import { planDecider } from '../../domain/catalog/plan.decide.ts';
 import type { PlanState, PlanVersion } from '../../domain/catalog/plan.ts';
 import { type CommandContext, handleCommand } from '../command-handler.ts';
-import { type BillingDeps, loadState, type Outcome, ok, orderedReads, refused, step } from './support.ts';
+import { type BillingDeps, loadState, type Outcome, ok, refused, step } from './support.ts';
 
 export const planStreamName = (planCode: string): string => `plan-${planCode}`;
 
@@ -20,7 +20,7 @@ export async function publishDefaultCatalog(
   const alreadyPublished: string[] = [];
   for (const command of defaultCatalogCommands(context.occurredAt)) {
     const outcome = await handleCommand(
-      orderedReads(deps.store),
+      deps.store,
       planDecider,
       planStreamName(command.planCode),
       command,

@@ -15,15 +15,7 @@ import { fromMoneyJson, isPositive, type Money } from '../../domain/money/index.
 import type { CommandContext } from '../command-handler.ts';
 import { handleCommand } from '../command-handler.ts';
 import { issueInvoice, reserveNumber } from './issue-invoice.ts';
-import {
-  type BillingDeps,
-  loadState,
-  type Outcome,
-  ok,
-  orderedReads,
-  readStreamEvents,
-  refused,
-} from './support.ts';
+import { type BillingDeps, loadState, type Outcome, ok, readStreamEvents, refused } from './support.ts';
 import { loadTenant } from './tenants.ts';
 
 /**
@@ -79,7 +71,7 @@ export async function billInvoice(
   input: BillInput,
   context: CommandContext,
 ): Promise<Outcome<Billed>> {
-  const store = orderedReads(deps.store);
+  const store = deps.store;
   let state = await loadInvoiceState(deps, input.invoiceId);
   if (state.status === 'none') {
     const tenant = await loadTenant(deps, input.tenantId);
@@ -151,7 +143,7 @@ export async function applyCustomerCredit(
   input: { readonly invoiceId: string; readonly tenantId: string; readonly today: string },
   context: CommandContext,
 ): Promise<Outcome<Money | null>> {
-  const store = orderedReads(deps.store);
+  const store = deps.store;
   const applicationId = `${input.invoiceId}:credit`;
   const balanceStream = customerBalanceStreamName(input.tenantId);
   let balance = await loadState<Parameters<typeof customerBalanceDecider.evolve>[1], CustomerBalanceState>(
@@ -282,7 +274,7 @@ export async function issueCreditNote(
   input: CreditNoteInput,
   context: CommandContext,
 ): Promise<Outcome<CreditNoteDone>> {
-  const store = orderedReads(deps.store);
+  const store = deps.store;
   const stream = invoiceStreamName(input.invoiceId);
   const key = (what: string) => keyed(context, `credit-note:${input.creditNoteId}:${what}`);
   let done = await creditNoteIssued(deps, input.invoiceId, input.creditNoteId);
@@ -377,7 +369,7 @@ export async function markInvoiceOverdue(
   context: CommandContext,
 ) {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     invoiceDecider,
     invoiceStreamName(input.invoiceId),
     { type: 'MarkOverdue', today: input.today, now: context.occurredAt },
@@ -392,7 +384,7 @@ export async function writeOffInvoice(
   context: CommandContext,
 ) {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     invoiceDecider,
     invoiceStreamName(input.invoiceId),
     { type: 'WriteOff', reason: input.reason, writtenOffOn: input.today, now: context.occurredAt },
@@ -407,7 +399,7 @@ export async function voidDraft(
   context: CommandContext,
 ) {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     invoiceDecider,
     invoiceStreamName(input.invoiceId),
     { type: 'Void', reason: input.reason, now: context.occurredAt },

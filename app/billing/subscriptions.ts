@@ -29,16 +29,7 @@ import {
   markInvoiceOverdue,
   writeOffInvoice,
 } from './invoicing.ts';
-import {
-  type BillingDeps,
-  loadState,
-  type Outcome,
-  ok,
-  orderedReads,
-  readStreamEvents,
-  refused,
-  step,
-} from './support.ts';
+import { type BillingDeps, loadState, type Outcome, ok, readStreamEvents, refused, step } from './support.ts';
 import { loadTenant } from './tenants.ts';
 
 /**
@@ -162,7 +153,7 @@ export async function startSubscription(
   if (!terms.ok) return terms;
   const trialDays = input.trial && terms.value.trialDays > 0 ? terms.value.trialDays : null;
   const started = await handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     subscriptionDecider,
     subscriptionStreamName(input.subscriptionId),
     {
@@ -191,7 +182,7 @@ export async function attachPaymentMethod(
   context: CommandContext,
 ) {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     subscriptionDecider,
     subscriptionStreamName(input.subscriptionId),
     {
@@ -257,7 +248,7 @@ export async function endTrial(
     const upfront = await loadInvoiceState(deps, upfrontId);
     const paid = upfront.status === 'paid';
     const outcome = await handleCommand(
-      orderedReads(deps.store),
+      deps.store,
       subscriptionDecider,
       subscriptionStreamName(input.subscriptionId),
       paid
@@ -308,7 +299,7 @@ export async function renewSubscription(
     const state = await loadSubscription(deps, input.subscriptionId);
     if (state.status !== 'active' || state.currentPeriod.end > input.today) break;
     const outcome = await handleCommand(
-      orderedReads(deps.store),
+      deps.store,
       subscriptionDecider,
       subscriptionStreamName(input.subscriptionId),
       { type: 'RenewSubscription', subscriptionId: input.subscriptionId, today: input.today },
@@ -369,7 +360,7 @@ export async function changePlan(
   const prepared = await changeCommand(deps, input);
   if (!prepared.ok) return prepared;
   const changed = await handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     subscriptionDecider,
     subscriptionStreamName(input.subscriptionId),
     prepared.value.command,
@@ -399,7 +390,7 @@ export async function cancelSubscription(
   context: CommandContext,
 ): Promise<Outcome<SubscriptionDone>> {
   const canceled = await handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     subscriptionDecider,
     subscriptionStreamName(input.subscriptionId),
     { type: 'CancelSubscription', ...input },
@@ -442,7 +433,7 @@ export async function markSubscriptionPastDue(
   const state = await loadSubscription(deps, subscriptionId);
   if (state.status !== 'active') return ok(false);
   const pastDue = await handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     subscriptionDecider,
     subscriptionStreamName(subscriptionId),
     { type: 'MarkPastDue', subscriptionId, invoiceId: input.invoiceId, today: input.today },
@@ -459,7 +450,7 @@ export async function suspendSubscription(
   context: CommandContext,
 ) {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     subscriptionDecider,
     subscriptionStreamName(input.subscriptionId),
     { type: 'SuspendSubscription', ...input },
@@ -474,7 +465,7 @@ export async function reinstateSubscription(
   context: CommandContext,
 ) {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     subscriptionDecider,
     subscriptionStreamName(input.subscriptionId),
     { type: 'ReinstateSubscription', ...input },

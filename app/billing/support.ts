@@ -1,7 +1,7 @@
 import type { DomainEvent, Refusal } from '../../domain/shared/decider.ts';
 import { fold } from '../../domain/shared/decider.ts';
 import { StreamNotFound } from '../../eventstore/errors.ts';
-import type { EventStore, ReadStreamOptions, RecordedEvent } from '../../eventstore/port.ts';
+import type { EventStore, RecordedEvent } from '../../eventstore/port.ts';
 import type { CommandContext } from '../command-handler.ts';
 
 /**
@@ -28,46 +28,6 @@ export function refused(code: string, message: string, field?: string): Outcome<
 /** The most events read from one stream per page. */
 const eventsPerPageMax = 1000;
 
-const byRevision = (a: RecordedEvent, b: RecordedEvent): number =>
-  a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0;
-
-/**
- * The store, with stream reads sorted by revision. The PostgreSQL adapter orders a stream read by
- * the text form of the revision (`ORDER BY revision` binds to the `revision::text` output alias),
- * so a stream of more than ten events comes back as 0, 1, 10, 11, 2… and `handleCommand` would
- * fold it out of order and expect the wrong revision. Subscription streams pass ten events within
- * a year, so every use case here reads through this wrapper until the adapter is fixed; aggregate
- * streams are far below one page, so sorting a page is sorting the stream.
- */
-export function orderedReads(store: EventStore): EventStore {
-  if (ordered.has(store)) return store;
-  const wrapped: EventStore = Object.create(store) as EventStore;
-  Object.defineProperty(wrapped, 'readStream', {
-    value: async (streamName: string, options?: ReadStreamOptions) => {
-      const events = await store.readStream(streamName, options);
-      return options?.direction === 'backwards' ? events.sort(byRevision).reverse() : events.sort(byRevision);
-    },
-  });
-  for (const method of [
-    'append',
-    'streamRevision',
-    'readAll',
-    'subscribe',
-    'tombstone',
-    'headPosition',
-    'listStreams',
-    'ping',
-    'close',
-  ] as const) {
-    Object.defineProperty(wrapped, method, {
-      value: (store[method] as (...a: unknown[]) => unknown).bind(store),
-    });
-  }
-  ordered.add(wrapped);
-  return wrapped;
-}
-const ordered = new WeakSet<EventStore>();
-
 /** Every event of a stream in revision order; an absent stream is empty. */
 export async function readStreamEvents(store: EventStore, streamName: string): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
@@ -83,7 +43,7 @@ export async function readStreamEvents(store: EventStore, streamName: string): P
   } catch (error) {
     if (!(error instanceof StreamNotFound)) throw error;
   }
-  return events.sort(byRevision);
+  return events;
 }
 
 /** The state of an aggregate as its stream holds it now. */

@@ -7,7 +7,7 @@ import {
   tenantDecider,
 } from '../../domain/tenant/index.ts';
 import { type CommandContext, type CommandOutcome, handleCommand } from '../command-handler.ts';
-import { type BillingDeps, loadState, orderedReads } from './support.ts';
+import { type BillingDeps, loadState } from './support.ts';
 
 /**
  * Tenant use cases: one command on one stream (`tenant-<tenantId>`) each, so `handleCommand` gives
@@ -24,7 +24,7 @@ export async function registerTenant(
   context: CommandContext,
 ): Promise<TenantOutcome> {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     tenantDecider,
     tenantStreamName(input.tenantId),
     { type: 'RegisterTenant', tenantId: input.tenantId, details: input.details, now: context.occurredAt },
@@ -38,7 +38,7 @@ export async function updateTenant(
   context: CommandContext,
 ): Promise<TenantOutcome> {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     tenantDecider,
     tenantStreamName(input.tenantId),
     {
@@ -57,7 +57,7 @@ export async function suspendTenant(
   context: CommandContext,
 ): Promise<TenantOutcome> {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     tenantDecider,
     tenantStreamName(input.tenantId),
     {
@@ -77,7 +77,7 @@ export async function reactivateTenant(
   context: CommandContext,
 ): Promise<TenantOutcome> {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     tenantDecider,
     tenantStreamName(input.tenantId),
     { type: 'ReactivateTenant', tenantId: input.tenantId, now: context.occurredAt },
@@ -91,7 +91,7 @@ export async function closeTenant(
   context: CommandContext,
 ): Promise<TenantOutcome> {
   return handleCommand(
-    orderedReads(deps.store),
+    deps.store,
     tenantDecider,
     tenantStreamName(input.tenantId),
     {

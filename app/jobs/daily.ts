@@ -18,7 +18,7 @@ import {
   subscriptionOfInvoice,
   suspendSubscription,
 } from '../billing/subscriptions.ts';
-import { type BillingDeps, orderedReads } from '../billing/support.ts';
+import type { BillingDeps } from '../billing/support.ts';
 import { dunningDecider, dunningSchedule, dunningStreamName, type ReminderStage } from './reminders.ts';
 import { StreamIndex } from './stream-index.ts';
 
@@ -102,7 +102,7 @@ const openStatuses = new Set<InvoiceState['status']>(['issued', 'partially_paid'
 
 export async function runDailyJobs(deps: JobDeps, today: string): Promise<DailyReport> {
   const index = deps.index ?? newJobIndex();
-  const store = orderedReads(deps.store);
+  const store = deps.store;
   const billing: BillingDeps = { store, clock: deps.clock };
   const occurredAt = occurredAtFor(deps, today);
   const done = Object.fromEntries(jobNames.map((name) => [name, 0])) as Record<JobName, number>;
