@@ -256,6 +256,13 @@ describe('read models, given events then rows', () => {
     expect(trail.items[0]!.occurred_at).toBeInstanceOf(Date);
     const balance = await listAuditTrail(t.db, { entityType: 'customer-balance' });
     expect(balance.items.map((r) => [r.entity_id, r.tenant_id])).toEqual([['t-inv', 't-inv']]);
+    // By tenant: InvoicePaid names only its invoice, yet belongs to the tenant's trail.
+    const all = await listAuditTrail(t.db, { tenantId: 't-inv' }, { limit: 200 });
+    expect(all.items.filter((r) => r.event_type === 'InvoicePaid').map((r) => r.entity_id)).toEqual([
+      'inv-1',
+      'inv-3',
+    ]);
+    expect(all.items.every((r) => r.stream_name !== 'tenant-t-a')).toBe(true);
     const page = await listAuditTrail(t.db, { tenantId: 't-inv' }, { limit: 5 });
     const next = await listAuditTrail(t.db, { tenantId: 't-inv' }, { limit: 5, cursor: page.nextCursor });
     expect(next.items[0]!.position > page.items.at(-1)!.position).toBe(true);

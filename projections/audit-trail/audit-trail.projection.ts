@@ -26,13 +26,21 @@ function tenantOf(event: RecordedEvent): string | null {
 /** Every event by entity, for auditors: any number on any screen traces back to these rows. */
 export const auditTrailProjection: Projection = {
   name: 'audit-trail',
-  version: 1,
-  tables: [{ name: 'rm_audit_trail', key: ['position'] }],
+  // 2: stream owners (rm_audit_streams) so a tenant's trail includes events naming only their aggregate.
+  version: 2,
+  tables: [
+    { name: 'rm_audit_trail', key: ['position'] },
+    { name: 'rm_audit_streams', key: ['stream_name'] },
+  ],
   eventTypes: 'all',
   evolve(event) {
     const entity = entityOf(event.streamName);
     const meta = event.metadata;
+    const tenantId = tenantOf(event);
     return [
+      ...(tenantId === null
+        ? []
+        : [upsert('rm_audit_streams', { stream_name: event.streamName, tenant_id: tenantId })]),
       upsert('rm_audit_trail', {
         position: event.position,
         event_id: event.id,
@@ -42,7 +50,7 @@ export const auditTrailProjection: Projection = {
         revision: event.revision.toString(),
         event_type: event.type,
         schema_version: event.storedSchemaVersion,
-        tenant_id: tenantOf(event),
+        tenant_id: tenantId,
         occurred_at: meta.occurredAt,
         recorded_at: event.recordedAt,
         actor_kind: meta.actor.kind,

@@ -18,6 +18,13 @@ export interface AuditTrailRow {
   idempotency_key: string | null;
 }
 
+/** The tenant that owns a stream, from the first event of the stream that names it. */
+export interface AuditStreamRow {
+  stream_name: string;
+  tenant_id: string;
+}
+
 export interface AuditTrailTables {
   rm_audit_trail: AuditTrailRow;
+  rm_audit_streams: AuditStreamRow;
 }
