@@ -1,6 +1,7 @@
 // Proves that no route, whatever malformed or hostile input it is sent (wrong types, huge strings,
-// injection text, unknown fields, deep nesting, odd headers), answers a 500 or records an event:
-// the routes and their inputs come from the OpenAPI document, so a new route is fuzzed unasked.
+// injection text, unknown fields, deep nesting, odd headers), answers a 500 or records an event, and
+// that every route but the few public ones needs credentials and its permission: the routes come
+// from the OpenAPI document, so a new route is covered unasked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, type TestApi, testApi } from './testing.ts';
 
@@ -137,4 +138,49 @@ describe('fuzzing every route from the OpenAPI document', () => {
     expect(failures).toEqual([]);
     expect(await api.eventCount()).toBe(before);
   }, 300_000);
+});
+
+describe('every route from the OpenAPI document', () => {
+  const publicRoutes = new Set([
+    'GET /api/health',
+    'POST /api/v1/auth/sign-in',
+    'POST /api/v1/webhooks/{provider}',
+    'POST /api/v1/webhooks/{provider}/{paymentId}',
+    'POST /api/v1/sandbox/checkout/{sessionId}',
+  ]);
+
+  it('needs credentials unless it is one of the few public routes', async () => {
+    const open: string[] = [];
+    for (const op of await operations()) {
+      const label = `${op.method} ${op.path}`;
+      const response = await api.anonymous.inject({
+        method: op.method as 'GET',
+        url: fill(op.path, 'x'),
+        ...(op.method === 'GET' || op.method === 'DELETE' ? {} : { payload: {} }),
+      });
+      if (response.statusCode !== 401) open.push(`${label} → ${response.statusCode}`);
+    }
+    expect(open.filter((line) => !publicRoutes.has(line.split(' → ')[0]!))).toEqual([]);
+  });
+
+  it('refuses a token without the permission on every route that needs one', async () => {
+    const narrow = await api.withToken('tenant-a', ['usage:write']);
+    const allowed: string[] = [];
+    for (const op of await operations()) {
+      const label = `${op.method} ${op.path}`;
+      if (publicRoutes.has(label)) continue;
+      const response = await narrow.inject({
+        method: op.method as 'GET',
+        url: fill(op.path, 'x'),
+        ...(op.method === 'GET' || op.method === 'DELETE' ? {} : { payload: {} }),
+      });
+      if (response.statusCode !== 403) allowed.push(`${label} → ${response.statusCode}`);
+    }
+    // Routes about the caller itself, which any authenticated caller may use (a token has no password: 400/403).
+    expect(allowed).toEqual([
+      'POST /api/v1/auth/sign-out → 204',
+      'GET /api/v1/auth/me → 200',
+      'POST /api/v1/auth/password → 400',
+    ]);
+  });
 });
