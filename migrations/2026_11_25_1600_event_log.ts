@@ -117,7 +117,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       FOR i IN 1..v_count LOOP
         v_prev := encode(sha256(convert_to(
           v_prev || '|' || p_stream || '|' || (v_revision + i)::text || '|' || (p_events->(i - 1)->>'ch'), 'UTF8')), 'hex');
-        v_hashes := v_hashes || v_prev;
+        v_hashes[i] := v_prev;
       END LOOP;
 
       WITH inserted AS (
