@@ -260,6 +260,8 @@ export interface CreditNoteInput {
 export interface CreditNoteDone {
   readonly creditNoteId: string;
   readonly number: string;
+  /** What it credited before tax. */
+  readonly net: Money;
   readonly toCustomerBalance: Money;
 }
 
@@ -357,7 +359,12 @@ async function creditNoteIssued(
     if (event.type !== 'CreditNoteIssued') continue;
     const data = event.data as Extract<InvoiceEvent, { type: 'CreditNoteIssued' }>['data'];
     if (data.creditNoteId !== creditNoteId) continue;
-    return { creditNoteId, number: data.number, toCustomerBalance: fromMoneyJson(data.toCustomerBalance) };
+    return {
+      creditNoteId,
+      number: data.number,
+      net: fromMoneyJson(data.net),
+      toCustomerBalance: fromMoneyJson(data.toCustomerBalance),
+    };
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import type { BillingInterval } from '../../domain/catalog/plan.ts';
+import { isIssued } from '../../domain/invoice/invoice.ts';
 import { listPrice } from '../../domain/catalog/plan.ts';
 import { fromMoneyJson, isPositive, type Money, negate, subtract } from '../../domain/money/index.ts';
 import { addDays } from '../../domain/shared/calendar-date.ts';
@@ -683,20 +684,19 @@ async function creditCurrentPeriod(
     if (!isPositive(left)) break;
     const creditNoteId = cancellationCreditNoteId(source.subscriptionId, source.revision, index);
     const invoice = await loadInvoiceState(deps, invoiceId);
-    if (
-      invoice.status !== 'issued' &&
-      invoice.status !== 'partially_paid' &&
-      invoice.status !== 'overdue' &&
-      invoice.status !== 'paid'
-    ) {
-      continue;
+    if (!isIssued(invoice)) continue;
+    // A retry after a crash finds its credit note issued or started: it completes it as it was.
+    const issuedBefore = invoice.account.creditNoteIds.includes(creditNoteId);
+    const pending = invoice.account.pendingCreditNotes.find((p) => p.creditNoteId === creditNoteId);
+    let net: Money;
+    if (pending !== undefined) net = pending.net;
+    else if (issuedBefore) net = left;
+    else {
+      if (invoice.status === 'written_off' || invoice.status === 'credited') continue;
+      const creditable = subtract(invoice.invoice.subtotal, invoice.account.creditedNet);
+      net = left.amountMinor <= creditable.amountMinor ? left : creditable;
+      if (!isPositive(net)) continue;
     }
-    const already =
-      invoice.account.creditNoteIds.includes(creditNoteId) ||
-      invoice.account.pendingCreditNotes.some((p) => p.creditNoteId === creditNoteId);
-    const creditable = subtract(invoice.invoice.subtotal, invoice.account.creditedNet);
-    const net = already ? left : left.amountMinor <= creditable.amountMinor ? left : creditable;
-    if (!already && !isPositive(net)) continue;
     const done = await issueCreditNote(
       deps,
       {
@@ -713,7 +713,7 @@ async function creditCurrentPeriod(
       return done;
     }
     issued.push(done.value.number);
-    left = subtract(left, net);
+    left = subtract(left, done.value.net);
   }
   return ok(issued);
 }
