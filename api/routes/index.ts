@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../app.ts';
+import { auditTrailRoutes } from './audit-trail/index.ts';
 import { authRoutes } from './auth/index.ts';
 import { invoiceRoutes } from './invoices/index.ts';
 import { metricsRoutes } from './metrics/index.ts';
@@ -7,6 +8,7 @@ import { overdueRiskRoutes } from './overdue-risk/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { planRoutes } from './plans/index.ts';
 import { projectionRoutes } from './projections/index.ts';
+import { receivableRoutes } from './receivables/index.ts';
 import { sandboxRoutes } from './sandbox/index.ts';
 import { subscriptionRoutes } from './subscriptions/index.ts';
 import { tenantRoutes } from './tenants/index.ts';
@@ -32,4 +34,6 @@ export const resourceRoutes: ReadonlyArray<FastifyPluginAsyncZod<RouteOptions>> 
   overdueRiskRoutes,
   projectionRoutes,
   sandboxRoutes,
+  receivableRoutes,
+  auditTrailRoutes,
 ];

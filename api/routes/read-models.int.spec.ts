@@ -166,6 +166,45 @@ describe('dashboard and system', () => {
   });
 });
 
+describe('receivables and the audit trail', () => {
+  it('lists what tenants owe for accountants, and only its own balance for a tenant admin', async () => {
+    await api.project();
+    const accountant = await api.signedIn('accountant');
+    const all = await accountant.inject({ method: 'GET', url: '/api/v1/receivables' });
+    expect(all.statusCode).toBe(200);
+    expect(
+      all
+        .json()
+        .items.map((b: { tenantId: string }) => b.tenantId)
+        .sort(),
+    ).toEqual(['tenant-a', 'tenant-b']);
+    const tenantAdmin = await api.signedIn('tenant_admin', 'tenant-a');
+    const own = await tenantAdmin.inject({ method: 'GET', url: '/api/v1/receivables' });
+    expect(own.json().items.map((b: { tenantId: string }) => b.tenantId)).toEqual(['tenant-a']);
+    expect(
+      (await tenantAdmin.inject({ method: 'GET', url: '/api/v1/tenants/tenant-b/balance' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await tenantAdmin.inject({ method: 'GET', url: '/api/v1/tenants/tenant-a/balance' })).statusCode,
+    ).toBe(200);
+  });
+
+  it('traces an invoice to its events for an auditor, and is closed to tenant admins', async () => {
+    const auditor = await api.signedIn('auditor');
+    const trail = await auditor.inject({
+      method: 'GET',
+      url: '/api/v1/audit-trail?streamName=invoice-inv-a1',
+    });
+    expect(trail.statusCode).toBe(200);
+    expect(trail.json().items.map((e: { eventType: string }) => e.eventType)).toContain('InvoiceIssued');
+    expect(
+      (await auditor.inject({ method: 'GET', url: '/api/v1/audit-trail?eventType=drop%20table' })).statusCode,
+    ).toBe(400);
+    const tenantAdmin = await api.signedIn('tenant_admin', 'tenant-a');
+    expect((await tenantAdmin.inject({ method: 'GET', url: '/api/v1/audit-trail' })).statusCode).toBe(403);
+  });
+});
+
 describe('POST /api/v1/payments/reconciliation', () => {
   it('reports unmatched statement lines for an accountant and refuses an auditor', async () => {
     const accountant = await api.signedIn('accountant');
