@@ -5,6 +5,7 @@ import { openLedger } from '../app/runtime.ts';
 import { buildApp } from '../api/app.ts';
 import { uiPlugin } from '../api/ui.ts';
 import { allProjections } from '../projections/index.ts';
+import { rebuildOutdated } from '../projections/runtime/outdated.ts';
 import { ProjectionRunner } from '../projections/runtime/runner.ts';
 import { projectionsHealthCheck } from '../projections/runtime/status.ts';
 
@@ -35,6 +36,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         })
       : null;
   projector?.start();
+  if (projector !== null) {
+    // A deploy that changed a projection's version rebuilds it beside the live tables, which keep
+    // answering meanwhile; one process does it (advisory lock), the runner resumes it after the swap.
+    rebuildOutdated(ledger.pool, ledger.store, allProjections, ledger.logger).catch((error: unknown) =>
+      ledger.logger.error({ err: error }, 'rebuilding outdated projections failed'),
+    );
+  }
   const app = await buildApp({
     ledger,
     healthChecks: [projectionsHealthCheck(ledger.pool, ledger.store, allProjections)],

@@ -12,6 +12,7 @@ import {
   tenantRegistered,
 } from '../testing/history.ts';
 import { clearFailure, readCheckpoints } from './checkpoints.ts';
+import { rebuildOutdated } from './outdated.ts';
 import { type Projection, upsert } from './projection.ts';
 import { RebuildMismatch, rebuildProjections, tableChecksum } from './rebuild.ts';
 import { ProjectionRunner } from './runner.ts';
@@ -286,6 +287,24 @@ describe('the projector runtime', () => {
       `SELECT indexname FROM pg_indexes WHERE tablename = 'rm_invoices' ORDER BY indexname`,
     );
     expect(indexes.rows.map((r) => r.indexname)).toContain('rm_invoices_tenant');
+  });
+
+  it('rebuilds a projection whose code version changed, once, and the runner resumes it', async () => {
+    await createCounterTable('versioned');
+    await appendHistory(t.store, history('ver', 2));
+    await runner([counter('versioned')]).catchUp();
+    for (const r of runners.splice(0)) await r.stop();
+    const v2 = { ...counter('versioned'), version: 2 };
+    const stale = await projectionStatus(t.pool, t.store, [v2]);
+    expect(stale[0]).toMatchObject({ needsRebuild: true, storedVersion: 1, codeVersion: 2 });
+    expect((await runner([v2]).step()).leased).toEqual([]);
+    const [first, second] = await Promise.all([
+      rebuildOutdated(t.pool, t.store, [v2]),
+      rebuildOutdated(t.pool, t.store, [v2]),
+    ]);
+    expect([...first, ...second]).toEqual(['versioned']);
+    expect((await readCheckpoints(t.pool, ['versioned']))[0]!.version).toBe(2);
+    expect((await runner([v2], { owner: 'after' }).step()).leased).toEqual(['versioned']);
   });
 
   it('fails a checked rebuild of a projection that is not deterministic, and keeps the live rows', async () => {
