@@ -1,6 +1,6 @@
 // Proves the MRR and overdue-risk read models give the worked examples of docs/metrics.md from events, as of any date, on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dunningEventDefinitions } from '../app/jobs/reminders.ts';
+import { dunningEventDefinitions } from '../domain/dunning/dunning.ts';
 import { freshEventStore, type TestEventStore } from '../test/support/db.ts';
 import { allProjections } from './index.ts';
 import { monthMetrics } from './metrics/metrics.dashboard.ts';

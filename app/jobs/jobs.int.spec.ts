@@ -15,9 +15,8 @@ import { publishDefaultCatalog } from '../billing/catalog.ts';
 import { loadSubscription, startSubscription } from '../billing/subscriptions.ts';
 import { registerTenant } from '../billing/tenants.ts';
 import { catchUp, newJobIndex, runDailyJobs } from './daily.ts';
-import { dunningEventDefinitions } from './reminders.ts';
 
-const catalog = () => new EventCatalog([...allEventDefinitions, ...dunningEventDefinitions]);
+const catalog = () => new EventCatalog(allEventDefinitions);
 const stores: TestEventStore[] = [];
 
 async function givenHistory(): Promise<TestEventStore> {

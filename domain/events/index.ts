@@ -4,6 +4,7 @@ import { tenantEventDefinitions } from '../tenant/tenant.ts';
 import { customerBalanceEventDefinitions } from '../customer-balance/customer-balance.ts';
 import { invoiceEventDefinitions } from '../invoice/index.ts';
 import { subscriptionEventDefinitions } from '../subscription/subscription.ts';
+import { dunningEventDefinitions } from '../dunning/dunning.ts';
 import { EventCatalog, type EventDefinition } from './catalog.ts';
 
 /**
@@ -18,6 +19,7 @@ export const allEventDefinitions: ReadonlyArray<EventDefinition<string, unknown>
   ...tenantEventDefinitions,
   ...subscriptionEventDefinitions,
   ...paymentEventDefinitions,
+  ...dunningEventDefinitions,
 ];
 
 export function ledgerCatalog(): EventCatalog {
