@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +14,7 @@ import { PostgresEventStore } from '../../eventstore/postgres/postgres-event-sto
 import { createPostgresPool, quoteIdent } from '../../eventstore/sql.ts';
 import { migrateToLatest } from '../../migrations/index.ts';
 import { createKysely } from '../../projections/database.ts';
+import { writeSection } from './report.ts';
 
 /**
  * `ledger bench eventstore`: the PostgreSQL event log against plain SQL on the same server, in the
@@ -279,7 +279,14 @@ export async function benchEventStore(
 
     const table = renderTable(rows, { durability, seconds: options.seconds });
     process.stdout.write(`${table}\n`);
-    if (options.write !== undefined) writeFileSync(options.write, renderDocument(table));
+    if (options.write !== undefined) {
+      writeSection(
+        options.write,
+        'Event store',
+        'Measured with `ledger bench eventstore` (see scripts/bench/eventstore.ts). Baselines run in the same process against\nthe same server, so read the ratios, not the absolute figures.',
+        table,
+      );
+    }
     await store.close();
   } finally {
     await db.destroy();
@@ -306,8 +313,4 @@ function renderTable(rows: Row[], context: { durability: string; seconds: number
     );
   }
   return lines.join('\n');
-}
-
-function renderDocument(table: string): string {
-  return `# Performance\n\nMeasured with \`ledger bench eventstore\` (see scripts/bench/eventstore.ts). Baselines run in the same\nprocess against the same server, so read the ratios, not the absolute figures.\n\n## Event store\n\n${table}\n`;
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import type { Config } from '../../app/config.ts';
@@ -11,6 +10,7 @@ import { migrateToLatest } from '../../migrations/index.ts';
 import { createKysely } from '../../projections/database.ts';
 import { allProjections } from '../../projections/index.ts';
 import { rebuildProjections } from '../../projections/runtime/rebuild.ts';
+import { writeSection } from './report.ts';
 import {
   creditNoteIssued,
   type GivenEvent,
@@ -245,24 +245,18 @@ export async function benchProjections(
       `Rebuild at ${((rebuildRate / readRate) * 100).toFixed(0)} % of the read ceiling. Generating the history (appends through the store, ${appendConcurrency} at a time) took ${generation.seconds.toFixed(0)} s.`,
     ].join('\n');
     process.stdout.write(`${table}\n`);
-    if (options.write !== undefined) writeSection(options.write, 'Projections', table);
+    if (options.write !== undefined) {
+      writeSection(
+        options.write,
+        'Projections',
+        'Measured with `ledger bench projections` (see scripts/bench/projections.ts).',
+        table,
+      );
+    }
     await store.close();
   } finally {
     await db.destroy();
     await admin.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
     await admin.end();
   }
-}
-
-/** Replaces (or appends) one `## heading` section of a markdown file, leaving the others as they are. */
-function writeSection(path: string, heading: string, body: string): void {
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
-  const section = `## ${heading}\n\nMeasured with \`ledger bench projections\` (see scripts/bench/projections.ts).\n\n${body}\n`;
-  const start = text.indexOf(`\n## ${heading}\n`);
-  if (start === -1) {
-    writeFileSync(path, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + 1);
-  writeFileSync(path, `${text.slice(0, start + 1)}${section}${next === -1 ? '' : text.slice(next)}`);
 }
