@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { Ledger } from '../app/runtime.ts';
 import { waitForPosition } from '../projections/runtime/status.ts';
@@ -23,8 +24,8 @@ function toJson(value: unknown): Json {
   if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return value.map(toJson);
   if (typeof value === 'object') {
-    // decimal.js values and anything else with its own exact text form.
-    if (value.constructor?.name === 'Decimal' || value.constructor?.name === 'i') return String(value);
+    // decimal.js values keep their exact text form.
+    if (Decimal.isDecimal(value)) return value.toString();
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), toJson(v)]));
   }
   return value as Json;
