@@ -135,7 +135,7 @@ describe('sign-in and navigation by role', () => {
     await page.getByRole('heading', { name: 'Clinique Teranga SARL' }).waitFor();
     await snap(page, 'navigation-08-organisation-detail');
 
-    await page.goto(`${service.baseUrl}/organisations?search=Teranga`);
+    await page.goto(`${service.baseUrl}/organisations?search=clinique`);
     await page.getByRole('link', { name: 'Clinique Teranga SARL' }).waitFor();
     await snap(page, 'navigation-09-organisation-list');
     await page.context().close();

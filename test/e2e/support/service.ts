@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,19 +53,38 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
  * Starts the service as an operator would, on a fresh PostgreSQL database and a free port, and
  * waits for its health route. The server is `support/serve-with-ui.ts` (serve + the UI plugin).
  */
-export async function startService(): Promise<Service> {
+export interface StartOptions {
+  /** `ledger seed` options (tenants, years) run on the empty store before the service starts. */
+  readonly seed?: { readonly tenants: number; readonly years: number };
+}
+
+export async function startService(options: StartOptions = {}): Promise<Service> {
   await ensureUiBuild();
   const database = `e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${database}`));
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
   const port = await freePort();
   const env = {
     ...process.env,
+    LEDGER_DATA_DIR: dataDir,
     DATABASE_URL: `${serverUrl}/${database}`,
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     API_SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000',
   };
+  if (options.seed !== undefined) {
+    const args = [
+      'bin/ledger.mjs',
+      'seed',
+      '--tenants',
+      String(options.seed.tenants),
+      '--years',
+      String(options.seed.years),
+      '--no-progress',
+    ];
+    await run(process.execPath, args, { cwd: repositoryRoot, env });
+  }
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', join(repositoryRoot, 'test', 'e2e', 'support', 'serve-with-ui.ts')],
@@ -107,6 +127,7 @@ export async function startService(): Promise<Service> {
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

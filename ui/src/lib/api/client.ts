@@ -21,6 +21,35 @@ type Fetch = typeof fetch;
 
 let csrfToken: string | null = null;
 
+/**
+ * Read-your-writes: lists come from read models that the projectors fill a moment after a command.
+ * The log position of this tab's last command rides along as `minPosition` on every later read, so
+ * the API waits (a bounded time) until its read models include that write; a read that does not
+ * need it ignores the parameter.
+ */
+const positionKey = 'ledger.position';
+const positionPattern = /^[0-9A-Za-z:/_-]{1,100}$/;
+let lastPosition: string | null =
+  typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(positionKey);
+
+function remember(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const position = (body as Record<string, unknown>).position;
+  if (typeof position !== 'string' || !positionPattern.test(position)) return;
+  lastPosition = position;
+  // Kept for this tab, so a reload right after a command still reads its own write.
+  if (typeof sessionStorage !== 'undefined') sessionStorage.setItem(positionKey, position);
+}
+
+function withPosition(path: string): string {
+  if (lastPosition === null || !path.startsWith('/api/v1/') || path.startsWith('/api/v1/auth/')) return path;
+  if (/[?&]minPosition=/.test(path)) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}minPosition=${encodeURIComponent(lastPosition)}`;
+}
+
+/** How long to wait before the one retry of a read the projections were behind for (503). */
+const behindRetryMs = 1000;
+
 /** Set by the session after sign-in or `/auth/me`; cleared at sign-out. */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -60,9 +89,14 @@ export async function api<T>(path: string, options: CallOptions = {}): Promise<T
   }
   if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
   const run = options.fetch ?? fetch;
+  const target = method === 'GET' ? withPosition(path) : path;
   let response: Response;
   try {
-    response = await run(path, { method, headers, body, credentials: 'same-origin' });
+    response = await run(target, { method, headers, body, credentials: 'same-origin' });
+    if (response.status === 503 && method === 'GET' && target !== path) {
+      await new Promise((resolve) => setTimeout(resolve, behindRetryMs));
+      response = await run(target, { method, headers, body, credentials: 'same-origin' });
+    }
   } catch {
     throw new ApiError({ type: 'network', title: 'Network error', status: 0, errors: [] });
   }
@@ -76,6 +110,7 @@ export async function api<T>(path: string, options: CallOptions = {}): Promise<T
     }
   }
   if (!response.ok) throw new ApiError(toProblem(response.status, parsed, response.statusText || 'Error'));
+  if (method !== 'GET') remember(parsed);
   return parsed as T;
 }
 

@@ -156,7 +156,7 @@ export const fr = {
   'org.title': 'Organisations',
   'org.new': 'Nouvelle organisation',
   'org.edit': 'Modifier',
-  'org.searchPlaceholder': 'Nom, e-mail ou identifiant',
+  'org.searchPlaceholder': 'Début de la raison sociale',
   'org.created': 'Organisation créée.',
   'org.updated': 'Organisation mise à jour.',
   'org.subscription': 'Abonnement',
@@ -438,6 +438,7 @@ export const fr = {
   'analytics.netRevenueChurn': 'Attrition nette du revenu',
   'analytics.derivedNote':
     'Attrition, ARPU et LTV calculés à partir du MRR et de ses mouvements (LTV = ARPU ÷ attrition brute du revenu).',
+  'inv.one': 'Facture',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -595,7 +596,7 @@ export const en: Record<MessageKey, string> = {
   'org.title': 'Organisations',
   'org.new': 'New organisation',
   'org.edit': 'Edit',
-  'org.searchPlaceholder': 'Name, e-mail or id',
+  'org.searchPlaceholder': 'Start of the company name',
   'org.created': 'Organisation created.',
   'org.updated': 'Organisation updated.',
   'org.subscription': 'Subscription',
@@ -875,6 +876,7 @@ export const en: Record<MessageKey, string> = {
   'analytics.netRevenueChurn': 'Net revenue churn',
   'analytics.derivedNote':
     'Churn, ARPU and LTV computed from MRR and its movements (LTV = ARPU ÷ gross revenue churn).',
+  'inv.one': 'Invoice',
 };
 
 export type MessageParams = Readonly<Record<string, string | number>>;
