@@ -147,6 +147,12 @@ describe('dashboard and system', () => {
       url: '/api/v1/metrics/mrr/series?from=2020-01-01&to=2026-11-25',
     });
     expect(tooLong.statusCode).toBe(400);
+    const month = await auditor.inject({ method: 'GET', url: '/api/v1/metrics/month?month=2026-11' });
+    expect(month.statusCode, month.body).toBe(200);
+    expect(month.json()).toMatchObject({ month: '2026-11', currency: 'XOF', activeCustomers: 0 });
+    expect(
+      (await auditor.inject({ method: 'GET', url: '/api/v1/metrics/month?month=2026-13' })).statusCode,
+    ).toBe(400);
     const risk = await auditor.inject({ method: 'GET', url: '/api/v1/overdue-risk' });
     expect(risk.statusCode).toBe(200);
     const status = await auditor.inject({ method: 'GET', url: '/api/v1/projections' });

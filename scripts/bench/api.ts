@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -14,6 +13,7 @@ import { PostgresEventStore } from '../../eventstore/postgres/postgres-event-sto
 import { createPostgresPool, quoteIdent } from '../../eventstore/sql.ts';
 import { migrateToLatest } from '../../migrations/index.ts';
 import { createKysely } from '../../projections/database.ts';
+import { writeSection } from './report.ts';
 
 /**
  * `ledger bench api`: the two reads the back office makes most, through the whole HTTP stack
@@ -190,7 +190,14 @@ export async function benchApi(config: Config, options: BenchApiOptions): Promis
     log(`dashboard: ${rows.at(-1)!.requestsPerSecond.toFixed(0)} req/s`);
     const table = renderTable(rows, options);
     process.stdout.write(`${table}\n`);
-    if (options.write !== undefined) writeSection(options.write, table);
+    if (options.write !== undefined) {
+      writeSection(
+        options.write,
+        'HTTP API',
+        'Measured with `ledger bench api` (scripts/bench/api.ts).',
+        table,
+      );
+    }
     await store.close();
   } finally {
     if (app !== null) await app.close();
@@ -223,23 +230,4 @@ function renderTable(rows: readonly Measured[], options: BenchApiOptions): strin
     );
   }
   return lines.join('\n');
-}
-
-/** Puts the table under its own heading, replacing only that section of the file. */
-function writeSection(path: string, table: string): void {
-  const heading = '## HTTP API';
-  const section = `${heading}\n\nMeasured with \`ledger bench api\` (scripts/bench/api.ts).\n\n${table}\n`;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    text = '# Performance\n';
-  }
-  const start = text.indexOf(`${heading}\n`);
-  if (start === -1) {
-    writeFileSync(path, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + heading.length);
-  writeFileSync(path, `${text.slice(0, start)}${section}${next === -1 ? '' : text.slice(next + 1)}`);
 }

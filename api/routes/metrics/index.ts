@@ -4,7 +4,8 @@ import { isCurrencyCode } from '../../../domain/money/index.ts';
 import { mrrAsOf, mrrMovements, mrrSeries } from '../../../projections/metrics/metrics.queries.ts';
 import type { RouteOptions } from '../../app.ts';
 import { validationError, withProblems } from '../../problems.ts';
-import { minPositionSchema, readYourWrites } from '../../read-models.ts';
+import { minPositionSchema, readYourWrites, rowJson } from '../../read-models.ts';
+import { monthMetrics } from '../../../projections/metrics/metrics.dashboard.ts';
 import { idSchema } from '../../schemas.ts';
 
 /** A series spans at most this many days (the metrics module has its own bound as well). */
@@ -123,6 +124,37 @@ export const metricsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         byKind: Object.fromEntries(Object.entries(totals.byKind).map(([k, v]) => [k, v.toString()])),
         netNewMrrMinor: totals.netNewMrrMinor.toString(),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/metrics/month',
+    {
+      config,
+      schema: {
+        tags: ['metrics'],
+        summary:
+          'One month of SaaS figures: MRR, ARR, active customers, ARPU, customer and revenue churn, averaged churn, LTV, churn badge, trial conversion',
+        querystring: z.object({
+          month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'),
+          currency: z.string().refine(isCurrencyCode, 'a supported ISO 4217 currency code').default('XOF'),
+          minPosition: minPositionSchema,
+        }),
+        response: withProblems({
+          200: z.looseObject({
+            month: z.string(),
+            currency: z.string(),
+            mrrMinor: decimal,
+            arrMinor: decimal,
+          }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      await readYourWrites(ledger, request, reply, q.minPosition, ['metrics', 'subscriptions']);
+      // Definitions and windows of every figure: docs/metrics.md.
+      return rowJson(await monthMetrics(ledger.db, q.month, q.currency));
     },
   );
 };
