@@ -1,7 +1,8 @@
 // Proves the billing pages on a seeded history (`ledger seed`, through the real use cases), in a
-// real browser against the running service: invoices list and detail with their PDF, MRR above
-// zero on the analytics page, a tenant admin's portal with its own invoices and PDFs, and another
-// tenant's invoice refused by its URL, on the page and at the API.
+// real browser against the running service: invoices list and detail with their PDF, an accountant
+// settling an open invoice by a manual payment, MRR above zero on the analytics page, a tenant
+// admin's portal with its own invoices and PDFs, and another tenant's invoice refused by its URL,
+// on the page and at the API.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,7 @@ async function seededInvoices(): Promise<InvoiceRow[]> {
 beforeAll(async () => {
   service = await startService({ seed: { tenants: 12, years: 1 } });
   await service.createUser('admin@billing.sn', password, 'superadmin');
+  await service.createUser('compta@billing.sn', password, 'accountant');
   admin = await apiSession(service.baseUrl, 'admin@billing.sn', password);
   browser = await launchBrowser();
 });
@@ -144,6 +146,30 @@ describe('billing pages on a seeded history', () => {
       return [json.status, pdf.status];
     }, foreign!.invoiceId);
     for (const status of statuses) expect([403, 404]).toContain(status);
+    await page.context().close();
+  });
+
+  it('lets an accountant settle an open invoice with a manual payment', async () => {
+    const open = (await seededInvoices()).find((i) => i.amountDueMinor !== '0');
+    expect(open).toBeDefined();
+    const page = await newPage();
+    await signIn(page, service.baseUrl, 'compta@billing.sn', password);
+    await page.goto(`${service.baseUrl}/invoices/${open!.invoiceId}`);
+    await page.getByRole('link', { name: 'Saisir un paiement' }).click();
+    await page.waitForURL(/\/payments\/new\?/);
+    await page.getByLabel('Référence').fill('VIR-E2E-0001');
+    await page.getByLabel(/^Montant/).fill(open!.amountDueMinor);
+    await snap(page, 'billing-08-manual-payment');
+    await page.getByRole('button', { name: 'Saisir un paiement' }).click();
+    await page.waitForURL(
+      (url) => /^\/payments\/[^/]+$/.test(url.pathname) && url.pathname !== '/payments/new',
+    );
+    await page.getByText('Paiement enregistré.').waitFor();
+    await snap(page, 'billing-09-payment');
+
+    await page.goto(`${service.baseUrl}/invoices/${open!.invoiceId}`);
+    await expect(page.getByTestId('amount-due').textContent()).resolves.toMatch(/^0\s/);
+    await snap(page, 'billing-10-invoice-settled');
     await page.context().close();
   });
 });

@@ -439,6 +439,7 @@ export const fr = {
   'analytics.derivedNote':
     'Attrition, ARPU et LTV calculés à partir du MRR et de ses mouvements (LTV = ARPU ÷ attrition brute du revenu).',
   'inv.one': 'Facture',
+  'pay.one': 'Paiement',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -877,6 +878,7 @@ export const en: Record<MessageKey, string> = {
   'analytics.derivedNote':
     'Churn, ARPU and LTV computed from MRR and its movements (LTV = ARPU ÷ gross revenue churn).',
   'inv.one': 'Invoice',
+  'pay.one': 'Payment',
 };
 
 export type MessageParams = Readonly<Record<string, string | number>>;
