@@ -54,8 +54,17 @@ export interface BatchContext {
   readonly events: readonly RecordedEvent[];
 }
 
+/** The event types of each projection as a set: `handles` runs for every event and projection. */
+const eventTypeSets = new WeakMap<Projection, ReadonlySet<string>>();
+
 export function handles(projection: Projection, eventType: string): boolean {
-  return projection.eventTypes === 'all' || projection.eventTypes.includes(eventType);
+  if (projection.eventTypes === 'all') return true;
+  let types = eventTypeSets.get(projection);
+  if (types === undefined) {
+    types = new Set(projection.eventTypes);
+    eventTypeSets.set(projection, types);
+  }
+  return types.has(eventType);
 }
 
 /** Small helpers so `evolve` functions read as data. */

@@ -73,34 +73,52 @@ export async function tableChecksum(db: SqlClient, table: string): Promise<Table
  * (the upserts need it): maintaining every secondary index row by row costs more than building it
  * once over the loaded table, which `indexShadows` does before the swap.
  */
-async function createShadows(db: SqlClient, projections: readonly Projection[]): Promise<void> {
+async function createShadows(pool: SqlPool, projections: readonly Projection[]): Promise<void> {
+  const unlogged = pool.backend === 'postgres' ? 'UNLOGGED ' : '';
   for (const projection of projections) {
     for (const { name, key } of projection.tables) {
-      await db.query(`DROP TABLE IF EXISTS ${shadowTables(name)}`);
-      await db.query(
-        `CREATE TABLE ${shadowTables(name)} (LIKE ${ident(name)} INCLUDING ALL EXCLUDING INDEXES)`,
+      await pool.query(`DROP TABLE IF EXISTS ${shadowTables(name)}`);
+      await pool.query(
+        `CREATE ${unlogged}TABLE ${shadowTables(name)} (LIKE ${ident(name)} INCLUDING ALL EXCLUDING INDEXES)`,
       );
-      await db.query(`ALTER TABLE ${shadowTables(name)} ADD PRIMARY KEY (${key.map(ident).join(', ')})`);
+      await pool.query(`ALTER TABLE ${shadowTables(name)} ADD PRIMARY KEY (${key.map(ident).join(', ')})`);
     }
   }
 }
 
+/**
+ * Makes the unlogged shadows durable before their secondary indexes are built and they are swapped
+ * in: one sequential copy of each table into the WAL instead of a WAL record per row written.
+ */
+async function logShadows(pool: SqlPool, projections: readonly Projection[]): Promise<void> {
+  if (pool.backend !== 'postgres') return;
+  await Promise.all(
+    projections.map(async (projection) => {
+      for (const { name } of projection.tables)
+        await pool.query(`ALTER TABLE ${shadowTables(name)} SET LOGGED`);
+    }),
+  );
+}
+
 /** Builds the live table's other indexes on each shadow, under temporary names the swap renames. */
 async function indexShadows(db: SqlClient, projections: readonly Projection[]): Promise<void> {
-  for (const projection of projections) {
-    for (const { name } of projection.tables) {
-      const shadow = await indexes(db, shadowName(name));
-      const { rows } = await db.query<{ indexname: string; indexdef: string }>(
-        'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1',
-        [name],
-      );
-      for (const { indexname, indexdef } of rows) {
-        const match = /^(CREATE (?:UNIQUE )?INDEX )\S+ ON \S+ (.*)$/.exec(indexdef);
-        if (match === null) throw new Error(`cannot read the definition of index ${indexname}: ${indexdef}`);
-        if (shadow.has(match[2]!)) continue;
-        const temporary = `${indexname.slice(0, 50)}${shadowSuffix}`;
-        await db.query(`${match[1]}${ident(temporary)} ON ${shadowTables(name)} ${match[2]}`);
-      }
+  // One projection per connection at a time: index builds of different tables overlap.
+  await Promise.all(projections.map((projection) => indexProjectionShadows(db, projection)));
+}
+
+async function indexProjectionShadows(db: SqlClient, projection: Projection): Promise<void> {
+  for (const { name } of projection.tables) {
+    const shadow = await indexes(db, shadowName(name));
+    const { rows } = await db.query<{ indexname: string; indexdef: string }>(
+      'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1',
+      [name],
+    );
+    for (const { indexname, indexdef } of rows) {
+      const match = /^(CREATE (?:UNIQUE )?INDEX )\S+ ON \S+ (.*)$/.exec(indexdef);
+      if (match === null) throw new Error(`cannot read the definition of index ${indexname}: ${indexdef}`);
+      if (shadow.has(match[2]!)) continue;
+      const temporary = `${indexname.slice(0, 50)}${shadowSuffix}`;
+      await db.query(`${match[1]}${ident(temporary)} ON ${shadowTables(name)} ${match[2]}`);
     }
   }
 }
@@ -169,33 +187,28 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     // Each projection writes its shadow tables in its own transaction, side by side on separate
     // connections: the shadows are private until the swap, and a crash starts the rebuild over,
     // so nothing needs one transaction across projections.
-    const apply = (events: readonly RecordedEvent[]) =>
-      Promise.all(
-        projections.map((projection) =>
-          pool.transaction(async (tx) => {
-            // A crash loses the whole rebuild anyway, so its batches need not wait for the WAL
-            // flush; the swap commits with the configured durability.
-            await tx.query('SET LOCAL synchronous_commit = off');
-            await applyEvents(tx, projection, events, shadowTables);
-          }),
-        ),
-      );
-    // Reads run one batch ahead of the writes so the log and the read models work at the same time.
-    let next: Promise<RecordedEvent[]> = store.readAll({ after: position, maxCount: batch });
-    for (;;) {
-      let events = await next;
-      if (frozenAt !== null) events = events.filter((e) => e.position <= frozenAt!);
-      if (events.length === 0) break;
-      position = events.at(-1)!.position;
-      const full = events.length === batch;
-      next = full ? store.readAll({ after: position, maxCount: batch }) : Promise.resolve([]);
-      await apply(events);
-      eventsDone += events.length;
-      options.onProgress?.({ eventsDone, position });
-      if (!full) break;
-    }
-    // Let the prefetch settle before anything else uses the pool.
-    await next.catch(() => []);
+    const apply = (projection: Projection, events: readonly RecordedEvent[]) =>
+      pool.transaction(async (tx) => {
+        // A crash loses the whole rebuild anyway, so its batches need not wait for the WAL
+        // flush; the swap commits with the configured durability.
+        await tx.query('SET LOCAL synchronous_commit = off');
+        await applyEvents(tx, projection, events, shadowTables);
+      });
+    const fed = await feedProjections({
+      read: async (after) => {
+        const events = await store.readAll({ after, maxCount: batch });
+        const kept = frozenAt === null ? events : events.filter((e) => e.position <= frozenAt!);
+        // A short read (or one cut at the frozen position) is the end of what this rebuild covers.
+        return { events: kept, last: kept.length < batch || events.length < batch };
+      },
+      consumers: projections.map((projection) => (events) => apply(projection, events)),
+      onBatchDone: (events, last) => {
+        eventsDone += events.length;
+        options.onProgress?.({ eventsDone, position: last });
+      },
+    });
+    position = fed.position;
+    await logShadows(pool, projections);
     await indexShadows(pool, projections);
 
     let comparison: { table: string; live: TableChecksum; rebuilt: TableChecksum }[] | null = null;
@@ -230,6 +243,86 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   } finally {
     if (frozenAt !== null) await releaseLeases(pool, owner).catch(() => undefined);
   }
+}
+
+/** How many batches the log reader may run ahead of the slowest projection. */
+const batchesAheadMax = 3;
+
+/**
+ * Feeds the same batches of the log to every projection, each at its own pace: a projection that
+ * is done with a batch starts the next at once instead of waiting for the slowest one, so the
+ * JavaScript work of one projection overlaps the SQL of the others and the reads. The reader stays
+ * at most `batchesAheadMax` batches ahead of the slowest projection, which bounds memory. The
+ * first failure stops every loop and is thrown once all have stopped.
+ */
+async function feedProjections(options: {
+  read: (after: GlobalPosition) => Promise<{ events: readonly RecordedEvent[]; last: boolean }>;
+  consumers: readonly ((events: readonly RecordedEvent[]) => Promise<void>)[];
+  onBatchDone: (events: readonly RecordedEvent[], position: GlobalPosition) => void;
+}): Promise<{ position: GlobalPosition }> {
+  if (options.consumers.length === 0) return { position: '' };
+  const batches = new Map<number, readonly RecordedEvent[]>();
+  const done = options.consumers.map(() => 0);
+  let end: number | null = null;
+  let failure: { error: unknown } | null = null;
+  let position: GlobalPosition = '';
+  let wake: () => void = () => undefined;
+  let changed = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const notify = () => {
+    const previous = wake;
+    changed = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    previous();
+  };
+  const slowest = () => Math.min(...done);
+  let reported = 0;
+  const report = () => {
+    while (reported < slowest()) {
+      const events = batches.get(reported)!;
+      batches.delete(reported);
+      options.onBatchDone(events, events.at(-1)!.position);
+      reported += 1;
+    }
+  };
+
+  const reader = async () => {
+    for (let k = 0; ; k += 1) {
+      while (failure === null && k - slowest() >= batchesAheadMax) await changed;
+      if (failure !== null) return;
+      const { events, last } = await options.read(position);
+      if (events.length > 0) {
+        batches.set(k, events);
+        position = events.at(-1)!.position;
+      }
+      if (events.length === 0 || last) {
+        end = events.length === 0 ? k : k + 1;
+        notify();
+        return;
+      }
+      notify();
+    }
+  };
+  const consumer = async (i: number) => {
+    for (let k = 0; ; k += 1) {
+      while (failure === null && !batches.has(k) && (end === null || k < end)) await changed;
+      if (failure !== null || (end !== null && k >= end)) return;
+      await options.consumers[i]!(batches.get(k)!);
+      done[i] = k + 1;
+      report();
+      notify();
+    }
+  };
+  const guard = (work: Promise<void>) =>
+    work.catch((error: unknown) => {
+      failure ??= { error };
+      notify();
+    });
+  await Promise.all([guard(reader()), ...options.consumers.map((_, i) => guard(consumer(i)))]);
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  return { position };
 }
 
 async function takeLeases(pool: SqlPool, owner: string, projections: readonly Projection[]): Promise<void> {
