@@ -89,15 +89,55 @@ async function runFor(
   writers: number,
   work: (writer: number, iteration: number) => Promise<number>,
 ) {
+  const result = await slice(seconds, writers, work, new Array<number>(writers).fill(0));
+  return result.count / result.seconds;
+}
+
+/** Runs `writers` loops of `work` for `seconds`, continuing each writer's iteration count. */
+async function slice(
+  seconds: number,
+  writers: number,
+  work: (writer: number, iteration: number) => Promise<number>,
+  iterations: number[],
+): Promise<{ count: number; seconds: number }> {
   const deadline = performance.now() + seconds * 1000;
-  let total = 0;
+  let count = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
-      for (let i = 0; performance.now() < deadline; i += 1) total += await work(w, i);
+      while (performance.now() < deadline) {
+        const i = iterations[w]!;
+        iterations[w] = i + 1;
+        count += await work(w, i);
+      }
     }),
   );
-  return total / ((performance.now() - started) / 1000);
+  return { count, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The baseline and the event store take turns in short slices, so both see the same machine: on a
+ * shared 2-core box the load changes from one second to the next, and back-to-back runs of a few
+ * seconds each would compare two different machines.
+ */
+async function interleaved(
+  seconds: number,
+  writers: number,
+  baselineWork: (writer: number, iteration: number) => Promise<number>,
+  storeWork: (writer: number, iteration: number) => Promise<number>,
+  rounds = 6,
+): Promise<{ baseline: number; measured: number }> {
+  const baseIterations = new Array<number>(writers).fill(0);
+  const storeIterations = new Array<number>(writers).fill(0);
+  let base = { count: 0, seconds: 0 };
+  let store = { count: 0, seconds: 0 };
+  for (let round = 0; round < rounds; round += 1) {
+    const b = await slice(seconds / rounds, writers, baselineWork, baseIterations);
+    const m = await slice(seconds / rounds, writers, storeWork, storeIterations);
+    base = { count: base.count + b.count, seconds: base.seconds + b.seconds };
+    store = { count: store.count + m.count, seconds: store.seconds + m.seconds };
+  }
+  return { baseline: base.count / base.seconds, measured: store.count / store.seconds };
 }
 
 export async function benchEventStore(
@@ -143,20 +183,24 @@ export async function benchEventStore(
       for (const writers of [1, 8, 32]) {
         const label = batch === 1 ? 'append, single event' : 'append, 100-event batch';
         const baseStreams = Array.from({ length: writers }, () => nextStream('b'));
-        const baseline = await runFor(options.seconds, writers, async (w, i) => {
-          const data = Array.from({ length: batch }, (_, k) => JSON.stringify(eventData(i * batch + k)));
-          await raw.query(insertSql, [baseStreams[w], i * batch, data, meta, hash]);
-          return batch;
-        });
         const storeStreams = Array.from({ length: writers }, () => nextStream('s'));
-        const measured = await runFor(options.seconds, writers, async (w, i) => {
-          await store.append(
-            storeStreams[w]!,
-            newEvents(batch, i * batch),
-            i === 0 ? 'no_stream' : BigInt(i * batch - 1),
-          );
-          return batch;
-        });
+        const { baseline, measured } = await interleaved(
+          options.seconds,
+          writers,
+          async (w, i) => {
+            const data = Array.from({ length: batch }, (_, k) => JSON.stringify(eventData(i * batch + k)));
+            await raw.query(insertSql, [baseStreams[w], i * batch, data, meta, hash]);
+            return batch;
+          },
+          async (w, i) => {
+            await store.append(
+              storeStreams[w]!,
+              newEvents(batch, i * batch),
+              i === 0 ? 'no_stream' : BigInt(i * batch - 1),
+            );
+            return batch;
+          },
+        );
         const target = batch === 1 ? (writers === 8 ? 0.5 : null) : 0.75;
         rows.push({ scenario: label, writers, baseline, measured, unit: 'events/s', target });
         log(
