@@ -40,7 +40,12 @@ export const configSchema = z.object({
   /** Sign-in attempts per minute allowed from one address. */
   API_SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   /** The largest request body accepted, in bytes. */
-  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1_048_576).default(1_048_576),
+  API_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1_048_576)
+    .default(1_048_576),
   /** The payment providers' variables (app/payments/config.ts), validated with the rest. */
   ...paymentsConfigSchema.shape,
 });
