@@ -25,6 +25,8 @@ export interface MovementMonth {
 
 export interface ChurnMonth {
   readonly month: string;
+  /** Customers lost ÷ customers at the month's start (domain/metrics definitions). */
+  readonly customerChurnRate: string | null;
   /** Ratios as decimal strings (`'0.042'`), null when the month started without MRR. */
   readonly grossRevenueChurnRate: string | null;
   /** Gross churn less expansion and reactivation; negative when the base grew on its own. */
@@ -117,73 +119,89 @@ function ratio(value: string | null): number {
 export function churnChart(months: readonly ChurnMonth[], locale: Locale, label: Label): ChartData {
   return {
     series: [
+      { key: 'customer', label: label('customer'), color: palette[4] },
       { key: 'gross', label: label('gross'), color: palette[3] },
       { key: 'net', label: label('net'), color: palette[2] },
     ],
     rows: months.map((m) => ({
       label: formatMonth(m.month, locale),
-      values: { gross: ratio(m.grossRevenueChurnRate), net: ratio(m.netRevenueChurnRate) },
+      values: {
+        customer: ratio(m.customerChurnRate),
+        gross: ratio(m.grossRevenueChurnRate),
+        net: ratio(m.netRevenueChurnRate),
+      },
       display: {
+        customer: formatPercent(m.customerChurnRate, locale),
         gross: formatPercent(m.grossRevenueChurnRate, locale),
         net: formatPercent(m.netRevenueChurnRate, locale),
       },
-      raw: { gross: m.grossRevenueChurnRate ?? '', net: m.netRevenueChurnRate ?? '' },
+      raw: {
+        customer: m.customerChurnRate ?? '',
+        gross: m.grossRevenueChurnRate ?? '',
+        net: m.netRevenueChurnRate ?? '',
+      },
     })),
   };
 }
 
-/** One month of figures read from the metrics API, before the ratios are derived. */
-export interface MonthFigures {
+/** `GET /api/v1/metrics/month`: one month's SaaS figures, computed by domain/metrics. */
+export interface MonthMetrics {
   readonly month: string;
-  /** MRR at the end of the previous month, and at the end of this one (decimal minor strings). */
-  readonly startMrrMinor: string;
-  readonly endMrrMinor: string;
-  readonly payingTenants: number;
-  readonly byKind: Readonly<Partial<Record<MovementKind, string>>>;
+  readonly currency: string;
+  readonly mrrMinor: string;
+  readonly arpuMinor: string | null;
+  readonly customerChurnRate: string | null;
+  readonly revenueChurn: { readonly grossRate: string; readonly netRate: string } | null;
+  readonly lifetimeValueMinor: string | null;
+  readonly trialConversion: {
+    readonly converted: number;
+    readonly lapsed: number;
+    readonly pending: number;
+    readonly rate: string | null;
+  };
 }
 
-function whole(minor: string | undefined): bigint {
-  const text = (minor ?? '0').trim();
-  const [int = '0', frac = ''] = text.replace('-', '').split('.');
-  const rounded = BigInt(int) + ((frac[0] ?? '0') >= '5' ? 1n : 0n);
-  return text.startsWith('-') ? -rounded : rounded;
-}
-
-/** `numerator ÷ denominator` as a decimal string with six places (a ratio for display). */
-function ratioText(numerator: bigint, denominator: bigint): string {
-  const scaled = (numerator * 1_000_000n) / denominator;
-  const negative = scaled < 0n;
-  const digits = (negative ? -scaled : scaled).toString().padStart(7, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -6)}.${digits.slice(-6)}`;
+export interface TrialTotals {
+  readonly converted: number;
+  readonly lapsed: number;
+  /** Trials still running at the end of the last month. */
+  readonly pending: number;
+  /** converted ÷ (converted + lapsed) over the period, six decimals; null when no trial ended. */
+  readonly rate: string | null;
 }
 
 /**
- * Revenue churn, ARPU and LTV per month from MRR and its movements, until the API serves them:
- * gross churn = (churn + contraction lost) ÷ MRR at the month's start; net churn also counts
- * expansion and reactivation back; ARPU = MRR at the month's end ÷ paying tenants (rounded down
- * to a whole minor unit); LTV = ARPU ÷ gross revenue churn, null when nothing churned.
+ * The API's month figures as chart rows and the period's trial totals. Nothing is recomputed
+ * here but the period's conversion rate, a ratio of the months' counts.
  */
-export function deriveMonthly(months: readonly MonthFigures[]): { churn: ChurnMonth[]; arpu: ArpuMonth[] } {
-  const churn: ChurnMonth[] = [];
-  const arpu: ArpuMonth[] = [];
+export function fromMonthMetrics(months: readonly MonthMetrics[]): {
+  churn: ChurnMonth[];
+  arpu: ArpuMonth[];
+  trials: TrialTotals;
+} {
+  let converted = 0;
+  let lapsed = 0;
   for (const m of months) {
-    const start = whole(m.startMrrMinor);
-    const lost = -(whole(m.byKind.churn) + whole(m.byKind.contraction));
-    const won = whole(m.byKind.expansion) + whole(m.byKind.reactivation);
-    churn.push({
-      month: m.month,
-      grossRevenueChurnRate: start > 0n ? ratioText(lost, start) : null,
-      netRevenueChurnRate: start > 0n ? ratioText(lost - won, start) : null,
-    });
-    const arpuMinor = m.payingTenants > 0 ? whole(m.endMrrMinor) / BigInt(m.payingTenants) : null;
-    const ltvMinor = arpuMinor !== null && start > 0n && lost > 0n ? (arpuMinor * start) / lost : null;
-    arpu.push({
-      month: m.month,
-      arpuMinor: arpuMinor === null ? null : arpuMinor.toString(),
-      ltvMinor: ltvMinor === null ? null : ltvMinor.toString(),
-    });
+    converted += m.trialConversion.converted;
+    lapsed += m.trialConversion.lapsed;
   }
-  return { churn, arpu };
+  const ended = converted + lapsed;
+  return {
+    churn: months.map((m) => ({
+      month: m.month,
+      customerChurnRate: m.customerChurnRate,
+      grossRevenueChurnRate: m.revenueChurn?.grossRate ?? null,
+      netRevenueChurnRate: m.revenueChurn?.netRate ?? null,
+    })),
+    arpu: months.map((m) => ({ month: m.month, arpuMinor: m.arpuMinor, ltvMinor: m.lifetimeValueMinor })),
+    trials: {
+      converted,
+      lapsed,
+      pending: months.at(-1)?.trialConversion.pending ?? 0,
+      // A ratio of two counts, for display: a float is exact enough for six decimals.
+      rate: ended === 0 ? null : (converted / ended).toFixed(6),
+    },
+  };
 }
 
 export function arpuChart(

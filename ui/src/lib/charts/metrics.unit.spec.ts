@@ -1,6 +1,14 @@
 // Proves each analytics chart is shaped from the metrics API's numbers: series, order, signs, exact labels.
 import { describe, expect, it } from 'vitest';
-import { arpuChart, churnChart, compactTick, deriveMonthly, movementsChart, mrrChart } from './metrics.ts';
+import {
+  arpuChart,
+  churnChart,
+  compactTick,
+  fromMonthMetrics,
+  type MonthMetrics,
+  movementsChart,
+  mrrChart,
+} from './metrics.ts';
 
 const NNBSP = '\u202f';
 const NBSP = '\u00a0';
@@ -56,15 +64,23 @@ describe('movementsChart', () => {
 
 describe('churnChart and arpuChart', () => {
   it.each([
-    ['0.05', '0.02', 5, 2, `5,0${NNBSP}%`],
-    [null, null, 0, 0, '—'],
-  ])('gross %s net %s', (gross, net, grossPlot, netPlot, grossText) => {
+    ['0.1', '0.05', '0.02', 10, 5, 2, `5,0${NNBSP}%`],
+    [null, null, null, 0, 0, 0, '—'],
+  ])('customer %s gross %s net %s', (customer, gross, net, customerPlot, grossPlot, netPlot, grossText) => {
     const chart = churnChart(
-      [{ month: '2026-01', grossRevenueChurnRate: gross, netRevenueChurnRate: net }],
+      [
+        {
+          month: '2026-01',
+          customerChurnRate: customer,
+          grossRevenueChurnRate: gross,
+          netRevenueChurnRate: net,
+        },
+      ],
       'fr',
       label,
     );
-    expect(chart.rows[0]?.values).toEqual({ gross: grossPlot, net: netPlot });
+    expect(chart.series.map((x) => x.key)).toEqual(['customer', 'gross', 'net']);
+    expect(chart.rows[0]?.values).toEqual({ customer: customerPlot, gross: grossPlot, net: netPlot });
     expect(chart.rows[0]?.display.gross).toBe(grossText);
     expect(chart.rows[0]?.raw.gross).toBe(gross ?? '');
   });
@@ -89,35 +105,50 @@ describe('compactTick', () => {
   });
 });
 
-describe('deriveMonthly', () => {
-  it('derives revenue churn, ARPU and LTV exactly from MRR and movements', () => {
-    const { churn, arpu } = deriveMonthly([
+describe('fromMonthMetrics', () => {
+  const month = (m: string, over: Partial<MonthMetrics> = {}): MonthMetrics =>
+    ({
+      month: m,
+      currency: 'XOF',
+      mrrMinor: '100000',
+      arpuMinor: '25000',
+      customerChurnRate: '0.05',
+      revenueChurn: { grossRate: '0.04', netRate: '-0.01' },
+      lifetimeValueMinor: '500000',
+      trialConversion: { converted: 1, lapsed: 1, pending: 3 },
+      ...over,
+    }) as MonthMetrics;
+
+  it('passes the API figures through and totals the trials over the period', () => {
+    const result = fromMonthMetrics([
+      month('2026-10'),
+      month('2026-11', {
+        revenueChurn: null,
+        lifetimeValueMinor: null,
+        trialConversion: { converted: 2, lapsed: 0, pending: 4, rate: '1' },
+      }),
+    ]);
+    expect(result.churn).toEqual([
       {
         month: '2026-10',
-        startMrrMinor: '100000',
-        endMrrMinor: '120000.5',
-        payingTenants: 4,
-        byKind: { new: '30000', expansion: '1000', churn: '-5000', contraction: '-5000' },
+        customerChurnRate: '0.05',
+        grossRevenueChurnRate: '0.04',
+        netRevenueChurnRate: '-0.01',
       },
-      { month: '2026-11', startMrrMinor: '0', endMrrMinor: '0', payingTenants: 0, byKind: {} },
-      {
-        month: '2026-12',
-        startMrrMinor: '50000',
-        endMrrMinor: '60000',
-        payingTenants: 3,
-        byKind: { new: '10000' },
-      },
+      { month: '2026-11', customerChurnRate: '0.05', grossRevenueChurnRate: null, netRevenueChurnRate: null },
     ]);
-    expect(churn).toEqual([
-      { month: '2026-10', grossRevenueChurnRate: '0.100000', netRevenueChurnRate: '0.090000' },
-      { month: '2026-11', grossRevenueChurnRate: null, netRevenueChurnRate: null },
-      { month: '2026-12', grossRevenueChurnRate: '0.000000', netRevenueChurnRate: '0.000000' },
+    expect(result.arpu).toEqual([
+      { month: '2026-10', arpuMinor: '25000', ltvMinor: '500000' },
+      { month: '2026-11', arpuMinor: '25000', ltvMinor: null },
     ]);
-    // ARPU: 120 001 ÷ 4 = 30 000 (rounded down); LTV = 30 000 ÷ 0.1 = 300 000.
-    expect(arpu).toEqual([
-      { month: '2026-10', arpuMinor: '30000', ltvMinor: '300000' },
-      { month: '2026-11', arpuMinor: null, ltvMinor: null },
-      { month: '2026-12', arpuMinor: '20000', ltvMinor: null },
-    ]);
+    expect(result.trials).toEqual({ converted: 3, lapsed: 1, pending: 4, rate: '0.750000' });
+  });
+
+  it('has no conversion rate when no trial ended', () => {
+    expect(
+      fromMonthMetrics([
+        month('2026-10', { trialConversion: { converted: 0, lapsed: 0, pending: 2, rate: null } }),
+      ]).trials.rate,
+    ).toBeNull();
   });
 });

@@ -436,8 +436,6 @@ export const fr = {
   'dashboard.overdueHint': '{n} organisations à risque',
   'dashboard.atRisk': 'Organisations à risque élevé',
   'analytics.netRevenueChurn': 'Attrition nette du revenu',
-  'analytics.derivedNote':
-    'Attrition, ARPU et LTV calculés à partir du MRR et de ses mouvements (LTV = ARPU ÷ attrition brute du revenu).',
   'inv.one': 'Facture',
   'pay.one': 'Paiement',
 } as const;
@@ -875,8 +873,6 @@ export const en: Record<MessageKey, string> = {
   'dashboard.overdueHint': '{n} organisations at risk',
   'dashboard.atRisk': 'High-risk organisations',
   'analytics.netRevenueChurn': 'Net revenue churn',
-  'analytics.derivedNote':
-    'Churn, ARPU and LTV computed from MRR and its movements (LTV = ARPU ÷ gross revenue churn).',
   'inv.one': 'Invoice',
   'pay.one': 'Payment',
 };

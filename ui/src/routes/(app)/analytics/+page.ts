@@ -1,17 +1,16 @@
 import type { PageLoad } from './$types';
-import { dayBefore, monthsBetween, periodFrom } from '$lib/analytics.ts';
+import { monthsBetween, periodFrom } from '$lib/analytics.ts';
 import { load as get, optional, toKitError, withQuery } from '$lib/api/client.ts';
-import type { MrrFigure } from '$lib/api/types.ts';
-import type { MonthFigures, MovementMonth, MrrPoint } from '$lib/charts/metrics.ts';
+import type { MonthMetrics, MovementMonth, MrrPoint } from '$lib/charts/metrics.ts';
 
 /** The API bounds a series to 1 100 days; the page asks for no more. */
 const seriesDaysMax = 1100;
 
 /**
  * The charts' numbers from the metrics routes, fetched side by side: the daily MRR series, and per
- * month the movements and MRR at the month's end (the page derives revenue churn, ARPU and LTV
- * from those, `deriveMonthly`). Trial conversion and cohorts have no route yet: their panels show
- * the unavailable state until the API answers them.
+ * month the movements and the month's SaaS figures (ARPU, churn, LTV, trial conversion), all
+ * computed by the API from domain/metrics. Cohort retention has no route yet: its panel shows the
+ * unavailable state until the API answers it.
  */
 export const load = (async ({ fetch, url }) => {
   const today = new Date().toISOString().slice(0, 10);
@@ -26,10 +25,9 @@ export const load = (async ({ fetch, url }) => {
   const ask = <T>(path: string, query: Record<string, string>) =>
     get<T>(fetch, withQuery(path, { currency, ...query }), url.pathname);
   try {
-    const [series, opening, ends, movements, trials, cohorts] = await Promise.all([
+    const [series, figures, movements, cohorts] = await Promise.all([
       ask<{ points: MrrPoint[] }>('/api/v1/metrics/mrr/series', { from, to: period.to }),
-      ask<MrrFigure>('/api/v1/metrics/mrr', { asOf: dayBefore(months[0]?.from ?? from) }),
-      Promise.all(months.map((m) => ask<MrrFigure>('/api/v1/metrics/mrr', { asOf: m.to }))),
+      Promise.all(months.map((m) => ask<MonthMetrics>('/api/v1/metrics/month', { month: m.month }))),
       Promise.all(
         months.map((m) =>
           ask<{ byKind: Record<string, string> }>('/api/v1/metrics/mrr/movements', {
@@ -38,18 +36,10 @@ export const load = (async ({ fetch, url }) => {
           }),
         ),
       ),
-      optional<unknown>(fetch, withQuery('/api/v1/metrics/trial-conversion', { from, to: period.to })),
-      optional<unknown>(fetch, withQuery('/api/v1/metrics/cohorts', { from, to: period.to })),
+      optional<unknown>(fetch, withQuery('/api/v1/metrics/cohorts', { from, to: period.to, currency })),
     ]);
     const movementMonths: MovementMonth[] = months.map((m, i) => ({
       month: m.month,
-      byKind: movements[i]?.byKind ?? {},
-    }));
-    const figures: MonthFigures[] = months.map((m, i) => ({
-      month: m.month,
-      startMrrMinor: (i === 0 ? opening : ends[i - 1])?.mrrMinor ?? '0',
-      endMrrMinor: ends[i]?.mrrMinor ?? '0',
-      payingTenants: ends[i]?.payingTenants ?? 0,
       byKind: movements[i]?.byKind ?? {},
     }));
     return {
@@ -58,7 +48,6 @@ export const load = (async ({ fetch, url }) => {
       points: series.points,
       movementMonths,
       figures,
-      trials,
       cohorts,
     };
   } catch (e) {
