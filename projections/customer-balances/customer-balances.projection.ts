@@ -16,7 +16,7 @@ export const customerBalancesProjection: Projection = {
   name: 'customer-balances',
   version: 1,
   tables: [
-    { name: perInvoice, key: ['invoice_id'] },
+    { name: perInvoice, key: ['invoice_id'], lookups: [['tenant_id']] },
     { name: balances, key: ['tenant_id'] },
   ],
   eventTypes: [

@@ -32,7 +32,7 @@ export const invoicesProjection: Projection = {
   tables: [
     { name: invoices, key: ['invoice_id'] },
     { name: lines, key: ['invoice_id', 'line_id'] },
-    { name: creditNotes, key: ['credit_note_id'] },
+    { name: creditNotes, key: ['credit_note_id'], lookups: [['tenant_id']] },
   ],
   eventTypes: invoiceEventTypes,
   evolve(recorded) {

@@ -19,7 +19,7 @@ const tenantsTable = 'rm_mrr_tenants';
 const daysTable = 'rm_mrr_days';
 
 const tables = [
-  { name: subscriptionsTable, key: ['subscription_id'] },
+  { name: subscriptionsTable, key: ['subscription_id'], lookups: [['tenant_id']] },
   { name: tenantsTable, key: ['tenant_id'] },
   { name: daysTable, key: ['tenant_id', 'day'] },
 ] as const;

@@ -27,11 +27,11 @@ interface ReminderSent {
 }
 
 const tables = [
-  { name: invoices, key: ['invoice_id'] },
+  { name: invoices, key: ['invoice_id'], lookups: [['tenant_id']] },
   { name: tenants, key: ['tenant_id'] },
-  { name: failures, key: ['payment_id'] },
+  { name: failures, key: ['payment_id'], lookups: [['tenant_id']] },
   { name: scores, key: ['tenant_id'] },
-  { name: reminders, key: ['invoice_id', 'stage'] },
+  { name: reminders, key: ['invoice_id', 'stage'], lookups: [['tenant_id']] },
 ] as const;
 
 /** How far back settled invoices count for the late-payment history. */

@@ -14,7 +14,7 @@ export const paymentsProjection: Projection = {
   version: 1,
   tables: [
     { name: payments, key: ['payment_id'] },
-    { name: allocations, key: ['payment_id', 'invoice_id'] },
+    { name: allocations, key: ['payment_id', 'invoice_id'], lookups: [['tenant_id']] },
   ],
   eventTypes: [
     'PaymentInitiated',

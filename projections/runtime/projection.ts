@@ -26,6 +26,12 @@ export interface TableSpec {
   readonly name: string;
   /** The primary key columns: upserts and patches find their row by them. */
   readonly key: readonly string[];
+  /**
+   * Columns the projection's own `afterBatch` finds rows by (besides the key). A rebuild loads its
+   * shadow tables with the primary key only, so it keeps an index on each of these while it loads:
+   * without one, every batch would scan the whole shadow table, which grows with the log.
+   */
+  readonly lookups?: readonly (readonly string[])[];
 }
 
 /** A column value as it goes into `json_populate_recordset`: money as strings, never a JS number. */

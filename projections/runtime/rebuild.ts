@@ -83,6 +83,24 @@ async function createShadows(pool: SqlPool, projections: readonly Projection[]):
       );
       await pool.query(`ALTER TABLE ${shadowTables(name)} ADD PRIMARY KEY (${key.map(ident).join(', ')})`);
     }
+    for (const { name, lookups = [] } of projection.tables) {
+      for (const [i, columns] of lookups.entries())
+        await pool.query(
+          `CREATE INDEX ${ident(lookupIndexName(name, i))} ON ${shadowTables(name)} (${columns.map(ident).join(', ')})`,
+        );
+    }
+  }
+}
+
+const lookupIndexName = (table: string, i: number) => `${table.slice(0, 40)}_lookup${i}${shadowSuffix}`;
+
+/** Drops the lookup indexes the load needed, before the live table's own indexes are built. */
+async function dropLookups(pool: SqlPool, projections: readonly Projection[]): Promise<void> {
+  for (const projection of projections) {
+    for (const { name, lookups = [] } of projection.tables) {
+      for (const i of lookups.keys())
+        await pool.query(`DROP INDEX IF EXISTS ${ident(lookupIndexName(name, i))}`);
+    }
   }
 }
 
@@ -208,6 +226,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       },
     });
     position = fed.position;
+    await dropLookups(pool, projections);
     await logShadows(pool, projections);
     await indexShadows(pool, projections);
 
