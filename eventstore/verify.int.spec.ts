@@ -33,10 +33,10 @@ async function ledgerVerify(schema: string) {
     const { stdout } = await run(process.execPath, ['bin/ledger.mjs', 'verify'], {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
     });
-    return { code: 0, stdout };
+    return { code: 0, stdout, stderr: '' };
   } catch (error) {
-    const e = error as { code: number; stdout: string };
-    return { code: e.code, stdout: e.stdout };
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
 
@@ -80,6 +80,7 @@ describe('ledger verify', () => {
       expect(result.break.expectedHash).not.toBe(result.break.foundHash);
     }
     const cli = await ledgerVerify(t.schema!);
+    expect(cli.stderr).toBe('');
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain('stream invoice-b, revision 1');
   });
