@@ -30,6 +30,7 @@ import { readStreamEvents } from '../../streams.ts';
 import { fold } from '../../../domain/shared/decider.ts';
 import type { InvoiceEvent } from '../../../domain/invoice/index.ts';
 import { tenantStream } from '../tenants/index.ts';
+import { invoiceExportRoutes } from './export.ts';
 
 const lineSchema = z.object({
   lineId: z.string(),
@@ -161,7 +162,9 @@ const pdfResponse = z.any().meta({ description: 'application/pdf' });
  * Invoices read from their stream (always current, with the revision as ETag), their PDFs and
  * their credit notes' PDFs, and the invoice commands that need no number (void, write-off).
  */
-export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ledger, now }) => {
+export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, options) => {
+  const { ledger, now } = options;
+  await app.register(invoiceExportRoutes, options);
   const read = { permission: 'invoices:read' as const };
 
   /** The invoice's events, once the caller is known to be allowed to see its tenant. */

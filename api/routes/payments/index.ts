@@ -25,6 +25,7 @@ import {
   statementBytesMax,
 } from '../../../app/payments/reconciliation.ts';
 import { commandContext, etag } from '../../commands.ts';
+import { paymentExportRoutes } from './export.ts';
 import { commandKey } from '../../idempotency.ts';
 import { ApiError, notFound, refusal, withProblems } from '../../problems.ts';
 import { commandResultSchema, idSchema, pageOf, pageQuerySchema } from '../../schemas.ts';
@@ -92,6 +93,8 @@ export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     if (loaded.state.status === 'none' || loaded.revision === null) throw notFound(`payment ${paymentId}`);
     return { state: loaded.state, revision: loaded.revision };
   };
+
+  await app.register(paymentExportRoutes, { ledger, now, payments });
 
   app.get(
     '/api/v1/payments',
