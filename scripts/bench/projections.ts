@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import type { Config } from '../../app/config.ts';
 import { uuidV5 } from '../../eventstore/ids.ts';
 import type { NewEvent } from '../../eventstore/port.ts';
 import { PostgresEventStore } from '../../eventstore/postgres/postgres-event-store.ts';
-import { createPostgresPool, quoteIdent } from '../../eventstore/sql.ts';
+import { createPostgresPool, quoteIdent, type SqlPool } from '../../eventstore/sql.ts';
 import { migrateToLatest } from '../../migrations/index.ts';
 import { createKysely } from '../../projections/database.ts';
 import { allProjections } from '../../projections/index.ts';
@@ -127,10 +128,43 @@ function toAppends(events: GivenEvent[], seq: { n: number }): { stream: string; 
   return appends;
 }
 
-/** Samples resident memory while `work` runs; returns its result, seconds and peak RSS. */
+/**
+ * CPU seconds used so far by each server process serving this bench's connections (found by
+ * application name), read from /proc: the server runs on this machine, and the split between
+ * Node and PostgreSQL says which side a faster rebuild has to shrink. Empty where /proc is not
+ * readable (another host, another OS).
+ */
+async function serverCpu(pool: SqlPool, applicationName: string): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+    [applicationName],
+  );
+  const seconds = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // Not on this machine, or already gone: counted as nothing.
+    }
+  }
+  return seconds;
+}
+
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number | null {
+  if (after.size === 0) return null;
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** Samples resident memory while `work` runs; returns its result, seconds, peak RSS and CPU used. */
 async function measured<T>(
   work: () => Promise<T>,
-): Promise<{ result: T; seconds: number; peakRssBytes: number }> {
+  server?: () => Promise<Map<number, number>>,
+): Promise<{ result: T; seconds: number; peakRssBytes: number; nodeCpu: number; serverCpu: number | null }> {
+  const serverBefore = server === undefined ? new Map<number, number>() : await server();
+  const cpuBefore = process.cpuUsage();
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
@@ -138,16 +172,22 @@ async function measured<T>(
   const started = performance.now();
   try {
     const result = await work();
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     return {
       result,
-      seconds: (performance.now() - started) / 1000,
+      seconds,
       peakRssBytes: Math.max(peak, process.memoryUsage.rss()),
+      nodeCpu: (cpu.user + cpu.system) / 1e6,
+      serverCpu: server === undefined ? null : cpuSpent(serverBefore, await server()),
     };
   } finally {
     clearInterval(timer);
   }
 }
 
+const cpuText = (m: { nodeCpu: number; serverCpu: number | null }) =>
+  `${m.nodeCpu.toFixed(1)} + ${m.serverCpu === null ? '?' : m.serverCpu.toFixed(1)}`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
@@ -188,7 +228,14 @@ export async function benchProjections(
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
-  const pool = createPostgresPool({ connectionString: url, schema, max: appendConcurrency + 4 });
+  const applicationName = `ledger-${schema}`;
+  const pool = createPostgresPool({
+    connectionString: url,
+    schema,
+    max: appendConcurrency + 4,
+    applicationName,
+  });
+  const server = () => serverCpu(pool, applicationName);
   const db = createKysely<any>(pool);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   try {
@@ -211,25 +258,27 @@ export async function benchProjections(
         after = events.at(-1)!.position;
         if (events.length < readBatch) return count;
       }
-    });
+    }, server);
     log(`read ${fmt(read.result)} events in ${read.seconds.toFixed(1)} s`);
 
-    const rebuild = await measured(() =>
-      rebuildProjections({
-        pool,
-        store,
-        projections: allProjections,
-        eventsPerBatch: rebuildBatch,
-        onProgress: ({ eventsDone }) => {
-          if (eventsDone % 100_000 < rebuildBatch) log(`projected ${fmt(eventsDone)} events`);
-        },
-      }),
+    const rebuild = await measured(
+      () =>
+        rebuildProjections({
+          pool,
+          store,
+          projections: allProjections,
+          eventsPerBatch: rebuildBatch,
+          onProgress: ({ eventsDone }) => {
+            if (eventsDone % 100_000 < rebuildBatch) log(`projected ${fmt(eventsDone)} events`);
+          },
+        }),
+      server,
     );
     log(
       `rebuilt ${allProjections.length} projections from ${fmt(rebuild.result.eventsDone)} events in ${rebuild.seconds.toFixed(1)} s`,
     );
     const rows = await pool.query<{ n: string }>(
-      `SELECT sum(n_live_tup)::text AS n FROM pg_stat_user_tables WHERE relname LIKE 'rm\\_%'`,
+      `SELECT sum(n_live_tup)::text AS n FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname LIKE 'rm\\_%'`,
     );
 
     const readRate = read.result / read.seconds;
@@ -237,10 +286,10 @@ export async function benchProjections(
     const table = [
       `Projections on PostgreSQL — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB; ${fmt(total)} events (${fmt(tenant)} tenants × up to ${months} months), ${allProjections.length} projections, ~${fmt(Number(rows.rows[0]?.n ?? '0'))} rows written`,
       '',
-      '| run | events | seconds | events/s | peak RSS | target |',
-      '|---|---:|---:|---:|---:|---|',
-      `| read the log, no projection (ceiling) | ${fmt(read.result)} | ${read.seconds.toFixed(1)} | ${fmt(readRate)} | ${mib(read.peakRssBytes)} | — |`,
-      `| rebuild every read model | ${fmt(rebuild.result.eventsDone)} | ${rebuild.seconds.toFixed(1)} | ${fmt(rebuildRate)} | ${mib(rebuild.peakRssBytes)} | ≥ ${fmt(eventsPerSecondTarget)}/s, < ${mib(rssBytesTarget)}: ${rebuildRate >= eventsPerSecondTarget && rebuild.peakRssBytes < rssBytesTarget ? 'met' : 'MISSED'} |`,
+      '| run | events | seconds | events/s | peak RSS | CPU s: Node + PostgreSQL | target |',
+      '|---|---:|---:|---:|---:|---:|---|',
+      `| read the log, no projection (ceiling) | ${fmt(read.result)} | ${read.seconds.toFixed(1)} | ${fmt(readRate)} | ${mib(read.peakRssBytes)} | ${cpuText(read)} | — |`,
+      `| rebuild every read model | ${fmt(rebuild.result.eventsDone)} | ${rebuild.seconds.toFixed(1)} | ${fmt(rebuildRate)} | ${mib(rebuild.peakRssBytes)} | ${cpuText(rebuild)} | ≥ ${fmt(eventsPerSecondTarget)}/s, < ${mib(rssBytesTarget)}: ${rebuildRate >= eventsPerSecondTarget && rebuild.peakRssBytes < rssBytesTarget ? 'met' : 'MISSED'} |`,
       '',
       `Rebuild at ${((rebuildRate / readRate) * 100).toFixed(0)} % of the read ceiling. Generating the history (appends through the store, ${appendConcurrency} at a time) took ${generation.seconds.toFixed(0)} s.`,
     ].join('\n');
