@@ -4,6 +4,7 @@ import { enabledPaymentProviders } from '../app/payments/providers.ts';
 import type { Ledger } from '../app/runtime.ts';
 import { fold } from '../domain/shared/decider.ts';
 import { type TenantEvent, tenantDecider, tenantDefaults } from '../domain/tenant/index.ts';
+import { sql } from 'kysely';
 import { readStreamEvents } from './streams.ts';
 
 /**
@@ -36,6 +37,28 @@ export async function tenantCalendarDate(ledger: Ledger, tenantId: string, insta
   }).format(instant);
 }
 
+/**
+ * A payment allocated oldest first looks at no more than this many of the tenant's open invoices;
+ * each one is re-read from its stream before use, so the bound keeps one payment's cost bounded.
+ */
+export const openInvoicesListedMax = 500;
+
+/**
+ * The tenant's open invoices from the invoices read model, oldest first (issue date, then number):
+ * issued, partly paid or overdue, with money still due. The flow re-reads each from its stream, so
+ * a lagging read model can only leave an invoice out (the money then becomes credit), never
+ * over-allocate one.
+ */
+export async function openInvoiceIds(ledger: Ledger, tenantId: string): Promise<string[]> {
+  const { rows } = await sql<{ invoice_id: string }>`
+    SELECT i.invoice_id FROM rm_invoices AS i
+     WHERE i.tenant_id = ${tenantId} AND i.amount_due_minor > 0
+       AND i.status IN ('issued', 'partially_paid', 'overdue')
+     ORDER BY i.issued_on, i.number, i.invoice_id
+     LIMIT ${openInvoicesListedMax}`.execute(ledger.db);
+  return rows.map((r) => r.invoice_id);
+}
+
 export function paymentFlowDependencies(
   ledger: Ledger,
   options: PaymentFlowOptions,
@@ -48,9 +71,7 @@ export function paymentFlowDependencies(
     providers: enabledPaymentProviders(config, { fetch: options.fetch ?? fetch, now: options.now }),
     // The flow appends `/webhooks/payments/<provider>/<paymentId>`; the API serves that path.
     publicBaseUrl: publicBase,
-    // The invoices read model answers this once it lands; until then a payment is allocated to the
-    // invoices it names and the rest becomes customer credit, which later invoices consume.
-    openInvoiceIds: async () => [],
+    openInvoiceIds: (tenantId) => openInvoiceIds(ledger, tenantId),
     calendarDate: (tenantId, instant) => tenantCalendarDate(ledger, tenantId, instant),
     securityLog: (entry) => ledger.logger.warn(entry, 'payment notification rejected'),
     now: options.now,
