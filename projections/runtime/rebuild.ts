@@ -208,8 +208,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     const apply = (projection: Projection, events: readonly RecordedEvent[]) =>
       pool.transaction(async (tx) => {
         // A crash loses the whole rebuild anyway, so its batches need not wait for the WAL
-        // flush; the swap commits with the configured durability.
-        await tx.query('SET LOCAL synchronous_commit = off');
+        // flush; the swap commits with the configured durability. On a server the shadows are
+        // unlogged, whose commits never wait for a flush, so the extra round trip is skipped.
+        if (pool.backend !== 'postgres') await tx.query('SET LOCAL synchronous_commit = off');
         await applyEvents(tx, projection, events, shadowTables);
       });
     const fed = await feedProjections({
