@@ -32,7 +32,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
           200: z.object({
             outcome: z.string(),
             paymentId: z.string().nullable(),
-            returnUrl: z.string().nullable(),
+            returnUrl: z.string(),
           }),
         }),
       },
@@ -74,11 +74,19 @@ export const sandboxRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       if (handled.httpStatus !== 200) {
         throw new ApiError('unavailable', `the sandbox notification was not recorded (${handled.outcome})`);
       }
+      // Back to the portal page of what was paid, where the portal waits for the confirmation
+      // (`?paying=1`); a payment of several invoices goes back to the invoice list. Without a
+      // public URL the path alone is enough: the sandbox page is served on the ledger's own origin.
       const base = (ledger.config.PUBLIC_URL ?? '').replace(/\/+$/, '');
+      const [only, ...others] = state.core.invoiceIds;
+      const target =
+        only !== undefined && others.length === 0
+          ? `/portal/invoices/${encodeURIComponent(only)}?paying=1`
+          : '/portal/invoices?paying=1';
       return {
         outcome: handled.outcome,
         paymentId: handled.paymentId,
-        returnUrl: base === '' ? null : `${base}/portal`,
+        returnUrl: `${base}${target}`,
       };
     },
   );

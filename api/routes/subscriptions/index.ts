@@ -4,6 +4,7 @@ import type { SubscriptionDone } from '../../../app/billing/subscriptions.ts';
 import {
   cancelSubscription,
   changePlan,
+  invoiceTrialUpfront,
   previewPlanChange,
   readSubscription,
   reinstateSubscription,
@@ -19,6 +20,9 @@ import {
 } from '../../../domain/subscription/index.ts';
 import { type TenantEvent, tenantDecider } from '../../../domain/tenant/index.ts';
 import { uuidV5 } from '../../../eventstore/ids.ts';
+import { handleCommand } from '../../../app/command-handler.ts';
+import { step } from '../../../app/billing/support.ts';
+import { settleSubscription } from '../../../app/billing/subscriptions.ts';
 import { commandContext, runCommand } from '../../commands.ts';
 import { tenantCalendarDate } from '../../payment-flow.ts';
 import { readStreamEvents } from '../../streams.ts';
@@ -256,6 +260,49 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
       );
       if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
       return present(outcome.value);
+    },
+  );
+
+  app.post(
+    '/api/v1/subscriptions/:subscriptionId/convert',
+    {
+      config: write,
+      schema: {
+        tags: ['subscriptions'],
+        summary:
+          'Convert a trial now: the first period is invoiced at once and the subscription becomes active',
+        params: subscriptionParams,
+        body: z.strictObject({}).optional(),
+        response: withProblems({ 200: doneSchema }),
+      },
+    },
+    async (request) => {
+      const at = now();
+      const subscriptionId = request.params.subscriptionId;
+      const state = await loadOwned(request, subscriptionId);
+      if (state.status !== 'trialing') {
+        throw refusal('subscription_not_trialing', `the subscription is ${state.status}`);
+      }
+      const today = await tenantCalendarDate(ledger, state.tenantId, at);
+      const context = commandContext(request, at);
+      // The first period's invoice is the one the portal's pay-now issues during a trial (same id),
+      // so converting never bills that period twice; the period still starts at the trial end, so
+      // the remaining trial days stay free.
+      const billed = await invoiceTrialUpfront(deps, { subscriptionId, today }, step(context, 'invoice'));
+      if (!billed.ok) throw refusal(billed.refusal.code, billed.refusal.message, billed.refusal.field);
+      const converted = await handleCommand(
+        ledger.store,
+        subscriptionDecider,
+        subscriptionStreamName(subscriptionId),
+        { type: 'ConvertTrial', subscriptionId, invoiceId: billed.value.invoiceId, today },
+        step(context, 'convert'),
+      );
+      if (!converted.ok) {
+        throw refusal(converted.refusal.code, converted.refusal.message, converted.refusal.field);
+      }
+      const settled = await settleSubscription(deps, { subscriptionId, today }, step(context, 'settle'));
+      if (!settled.ok) throw refusal(settled.refusal.code, settled.refusal.message, settled.refusal.field);
+      return present({ ...settled.value, invoices: [billed.value] });
     },
   );
 
