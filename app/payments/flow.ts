@@ -85,6 +85,21 @@ export interface PaymentFlowDependencies {
   /** Where refused notifications are written: the API's logger at `warn`, with no secret in it. */
   readonly securityLog: (entry: SecurityLogEntry) => void;
   readonly now: () => Date;
+  /**
+   * The reactions to a finished allocation (a paid past-due subscription is reinstated). Called
+   * after every allocation, replays included, so a crash between the allocation and its reaction
+   * is completed by the next delivery; each reaction keys its commands on the payment id.
+   */
+  readonly afterAllocation?: (allocation: FinishedAllocation, context: CommandContext) => Promise<void>;
+}
+
+export interface FinishedAllocation {
+  readonly paymentId: string;
+  readonly tenantId: string;
+  /** The invoices the payment was planned to, in plan order. */
+  readonly invoiceIds: readonly string[];
+  /** The tenant's calendar date of the allocation. */
+  readonly today: CalendarDate;
 }
 
 /** A payment id short enough for Orange Money's 30-character `order_id`, stable for one idempotency key. */
@@ -483,6 +498,10 @@ export async function allocateReceivedPayment(
         context,
       );
     }
+  }
+  if (deps.afterAllocation !== undefined) {
+    const invoiceIds = plan.allocations.map((a) => a.invoiceId);
+    await deps.afterAllocation({ paymentId, tenantId: core.tenantId, invoiceIds, today }, context);
   }
   return { ok: true, value: { applied, credit: isPositive(credit) ? credit : zero(paid.currency) } };
 }
