@@ -5,6 +5,7 @@ import * as readModels from './2026_11_25_1710_read_models.ts';
 import * as subscriptionsMetricsRisk from './2026_11_25_1720_subscriptions_metrics_risk.ts';
 import * as riskReminders from './2026_11_25_1730_risk_reminders.ts';
 import * as auditStreams from './2026_11_25_1740_audit_streams.ts';
+import * as invoiceListIndexes from './2026_11_25_1750_invoice_list_indexes.ts';
 import * as apiAccess from './2026_11_25_1630_api_access.ts';
 
 /**
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1720_subscriptions_metrics_risk': subscriptionsMetricsRisk,
   '2026_11_25_1730_risk_reminders': riskReminders,
   '2026_11_25_1740_audit_streams': auditStreams,
+  '2026_11_25_1750_invoice_list_indexes': invoiceListIndexes,
   '2026_11_25_1630_api_access': apiAccess,
 };
 
