@@ -1,6 +1,7 @@
 // Proves subscriptions start, preview and change plan, and cancel through the billing use cases;
 // the core product reads entitlements with a service token; lists come from the read model; and
-// a tenant's callers never reach another tenant's subscription whatever id they send.
+// a trial converts on demand with its first period invoiced once; and a tenant's callers never
+// reach another tenant's subscription whatever id they send.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenTenant, type TestApi, testApi } from '../../testing.ts';
 
@@ -152,5 +153,57 @@ describe('subscriptions', () => {
       payload: { tenantId: 'tenant-b', planCode: 'essential', interval: 'monthly' },
     });
     expect(otherTenant.statusCode).toBe(404);
+  });
+
+  it('converts a trial now: the first period is invoiced once and the subscription is active', async () => {
+    const admin = await api.signedIn('superadmin');
+    const started = await admin.inject({
+      method: 'POST',
+      url: '/api/v1/subscriptions',
+      payload: { tenantId: 'tenant-b', planCode: 'essential', interval: 'monthly', trial: true },
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const { subscriptionId, status, invoices } = started.json();
+    expect({ status, invoices }).toEqual({ status: 'trialing', invoices: [] });
+    const url = `/api/v1/subscriptions/${subscriptionId}/convert`;
+
+    const before = await api.eventCount();
+    const otherTenant = await (await api.signedIn('tenant_admin', 'tenant-a')).inject({
+      method: 'POST',
+      url,
+      payload: {},
+    });
+    expect(otherTenant.statusCode).toBe(404);
+    const accountant = await (await api.signedIn('accountant')).inject({ method: 'POST', url, payload: {} });
+    expect(accountant.statusCode).toBe(403);
+    expect(await api.eventCount()).toBe(before);
+
+    const converted = await admin.inject({
+      method: 'POST',
+      url,
+      payload: {},
+      headers: { 'idempotency-key': 'convert-b' },
+    });
+    expect(converted.statusCode, converted.body).toBe(200);
+    const body = converted.json();
+    expect(body.status).toBe('active');
+    expect(body.invoices).toHaveLength(1);
+    const invoiceId: string = body.invoices[0].invoiceId;
+    const invoice = await admin.inject({ method: 'GET', url: `/api/v1/invoices/${invoiceId}` });
+    expect(invoice.json()).toMatchObject({ status: 'issued', tenantId: 'tenant-b' });
+
+    const afterConversion = await api.eventCount();
+    const retried = await admin.inject({
+      method: 'POST',
+      url,
+      payload: {},
+      headers: { 'idempotency-key': 'convert-b' },
+    });
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(retried.json().invoices).toEqual(body.invoices);
+    expect(await api.eventCount()).toBe(afterConversion);
+    const again = await admin.inject({ method: 'POST', url, payload: {} });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'subscription_not_trialing' });
   });
 });
