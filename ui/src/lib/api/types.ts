@@ -154,11 +154,20 @@ export interface MrrFigure {
   readonly payingTenants: number;
 }
 
+/** `POST /api/v1/subscriptions/:id/plan-change/preview`: what the change would do, committing nothing. */
 export interface ProrationPreview {
-  readonly credit: Money;
-  readonly charge: Money;
-  readonly amountDue: Money;
-  readonly effectiveOn?: string;
+  readonly direction: string;
+  readonly timing: 'immediately' | 'at_period_end';
+  readonly effectiveOn: string;
+  /** Null when nothing is prorated: during a trial, or when the change waits for the period end. */
+  readonly proration: {
+    readonly credit: Money;
+    readonly charge: Money;
+    /** The charge less the credit, before tax: what the change invoice bills. */
+    readonly net: Money;
+    readonly remainingDays: number;
+    readonly periodDays: number;
+  } | null;
 }
 
 export interface InvoiceLine {
