@@ -31,6 +31,7 @@ import { fold } from '../../../domain/shared/decider.ts';
 import type { InvoiceEvent } from '../../../domain/invoice/index.ts';
 import { tenantStream } from '../tenants/index.ts';
 import { invoiceExportRoutes } from './export.ts';
+import { invoiceRowJson } from './row-json.ts';
 
 const lineSchema = z.object({
   lineId: z.string(),
@@ -216,7 +217,7 @@ export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, op
         q.sort,
         { limit: q.limit, cursor: q.cursor ?? null },
       );
-      return { items: page.items.map(rowJson), nextCursor: page.nextCursor };
+      return { items: page.items.map(invoiceRowJson), nextCursor: page.nextCursor };
     },
   );
 
