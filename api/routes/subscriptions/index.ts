@@ -109,10 +109,13 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
         tags: ['subscriptions'],
         summary: 'One subscription, with any scheduled plan change',
         params: z.object({ subscriptionId: idSchema }),
+        querystring: z.object({ minPosition: minPositionSchema }),
         response: withProblems({ 200: subscriptionSchema }),
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      // Right after a start or a conversion the read model may not hold the row yet.
+      await readYourWrites(ledger, request, reply, request.query.minPosition, ['subscriptions']);
       const row = await getSubscription(ledger.db, request.params.subscriptionId);
       const what = `subscription ${request.params.subscriptionId}`;
       if (row === null) throw notFound(what);
