@@ -6,7 +6,8 @@ import { rowJson } from '../../read-models.ts';
  * expression and recursion: profiling `ledger bench api` showed camel-casing ~40 keys × 50 rows
  * on every page was the largest CPU cost of the list after the query itself. An invoice row holds
  * only scalars and instants, so one flat pass with the key names converted once suffices; anything
- * else (a column added later as JSON) goes through `rowJson` unchanged.
+ * else (a column added later as JSON) goes through `rowJson` unchanged. What remains is mostly
+ * `Date#toISOString` for the three instants of each row (the query returns them as Date objects).
  */
 const camelKeys = new Map<string, string>();
 /** The column names an invoice row can have are few; the cache never grows past this. */
@@ -24,7 +25,10 @@ function camelKey(key: string): string {
 // biome-ignore lint/suspicious/noExplicitAny: checked by the route's response schema at serialisation.
 export function invoiceRowJson(row: InvoiceRow): any {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
+  const source = row as unknown as Record<string, unknown>;
+  // for…in over a plain row object: no [key, value] array per column, as Object.entries makes.
+  for (const key in source) {
+    const value = source[key];
     out[camelKey(key)] =
       value === null || value === undefined
         ? null
