@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { publishDefaultCatalog } from '../app/billing/catalog.ts';
 import type { Config } from '../app/config.ts';
 import { startScheduler } from '../app/jobs/scheduler.ts';
 import { openLedger } from '../app/runtime.ts';
@@ -25,6 +26,20 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     );
     demoSignIns = await ensureDemoUsers(ledger.db);
   }
+  // The default plans exist from the first start, so a fresh install can take subscribers at once.
+  // The key is fixed: every later start replays it and records nothing.
+  const catalog = await publishDefaultCatalog(
+    { store: ledger.store },
+    {},
+    {
+      idempotencyKey: 'startup:default-catalog:v1',
+      actor: { kind: 'system', id: 'ledger-serve' },
+      correlationId: 'startup:default-catalog',
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+    },
+  );
+  if (!catalog.ok) ledger.logger.warn({ refusal: catalog.refusal }, 'default catalog not published');
   // Projectors run in the `projector` and `all` roles; every role reports their lag in /api/health.
   const projector =
     config.LEDGER_ROLE === 'all' || config.LEDGER_ROLE === 'projector'
