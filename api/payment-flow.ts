@@ -143,7 +143,11 @@ export function paymentFlowDependencies(
     config.PAYMENTS_PUBLIC_BASE_URL ?? config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   return {
     store: ledger.store,
-    providers: enabledPaymentProviders(config, { fetch: options.fetch ?? fetch, now: options.now }),
+    providers: enabledPaymentProviders(config, {
+      fetch: options.fetch ?? fetch,
+      now: options.now,
+      publicBaseUrl: publicBase,
+    }),
     // The flow appends `/webhooks/payments/<provider>/<paymentId>`; the API serves that path.
     publicBaseUrl: publicBase,
     openInvoiceIds: (tenantId) => openInvoiceIds(ledger, tenantId),
