@@ -143,9 +143,14 @@ bench
   .description('appends (1, 8, 32 writers; single and 100-event batches) and log reads vs plain SQL')
   .option('--seconds <n>', 'seconds per measurement', '5')
   .option('--write <file>', 'also write the table into this markdown file (docs/performance.md)')
-  .action(async (options: { seconds: string; write?: string }) => {
+  .option('--writers <list>', 'comma-separated writer counts', '1,8,32')
+  .action(async (options: { seconds: string; write?: string; writers: string }) => {
     const { benchEventStore } = await import('./bench/eventstore.ts');
-    await benchEventStore(config(), { seconds: Number(options.seconds), write: options.write });
+    await benchEventStore(config(), {
+      seconds: Number(options.seconds),
+      write: options.write,
+      writers: options.writers.split(',').map((w) => Number.parseInt(w, 10)),
+    });
   });
 
 bench

@@ -142,7 +142,7 @@ async function interleaved(
 
 export async function benchEventStore(
   config: Config,
-  options: { seconds: number; write?: string | undefined },
+  options: { seconds: number; write?: string | undefined; writers?: number[] | undefined },
 ): Promise<void> {
   const url =
     config.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -180,7 +180,7 @@ export async function benchEventStore(
     };
 
     for (const batch of [1, 100]) {
-      for (const writers of [1, 8, 32]) {
+      for (const writers of options.writers ?? [1, 8, 32]) {
         const label = batch === 1 ? 'append, single event' : 'append, 100-event batch';
         const baseStreams = Array.from({ length: writers }, () => nextStream('b'));
         const storeStreams = Array.from({ length: writers }, () => nextStream('s'));
