@@ -64,6 +64,8 @@ export type ConvertTrial = {
   readonly subscriptionId: string;
   readonly invoiceId: string;
   readonly today: CalendarDate;
+  /** `first_invoice_paid` (the default: the payment reaction) or `operator` (the back office). */
+  readonly by?: 'first_invoice_paid' | 'operator';
 };
 
 /** Sent by the scheduler on or after the trial end: converts with a payment method on file, else expires. */
@@ -238,7 +240,7 @@ export function decideSubscription(
         type: 'TrialConverted',
         data: {
           subscriptionId,
-          trigger: 'first_invoice_paid',
+          trigger: command.by ?? 'first_invoice_paid',
           invoiceId: command.invoiceId,
           convertedOn: command.today,
           period: periodAt(state.anchorDate, state.terms.interval, 0),

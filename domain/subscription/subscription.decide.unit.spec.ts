@@ -262,6 +262,30 @@ describe('trial end', () => {
       ]);
   });
 
+  it("converts on an operator's word with the invoice still unpaid, and says so", () => {
+    spec(subscriptionDecider)
+      .given(history(startTrial()))
+      .when({
+        type: 'ConvertTrial',
+        subscriptionId,
+        invoiceId: 'inv_first',
+        today: '2026-03-08',
+        by: 'operator',
+      })
+      .thenEvents([
+        {
+          type: 'TrialConverted',
+          data: {
+            subscriptionId,
+            trigger: 'operator',
+            invoiceId: 'inv_first',
+            convertedOn: '2026-03-08',
+            period: { start: '2026-03-15', end: '2026-04-15' },
+          },
+        },
+      ]);
+  });
+
   it('cancels at the trial end when a cancellation was scheduled', () => {
     spec(subscriptionDecider)
       .given(history(startTrial(), attach('2026-03-02'), cancel('at_period_end', '2026-03-03')))

@@ -97,7 +97,11 @@ export type ChangeDirection = (typeof changeDirections)[number];
 export const cancellationReasons = ['customer_request', 'non_payment', 'other'] as const;
 export type CancellationReason = (typeof cancellationReasons)[number];
 
-export const conversionTriggers = ['payment_method_on_file', 'first_invoice_paid'] as const;
+/**
+ * Why a trial became paid: a payment method on file at the trial end, its first invoice paid, or a
+ * person in the back office converting it before either (the invoice is then issued unpaid).
+ */
+export const conversionTriggers = ['payment_method_on_file', 'first_invoice_paid', 'operator'] as const;
 export type ConversionTrigger = (typeof conversionTriggers)[number];
 
 export const subscriptionStarted = defineEvent({

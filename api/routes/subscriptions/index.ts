@@ -297,7 +297,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
         ledger.store,
         subscriptionDecider,
         subscriptionStreamName(subscriptionId),
-        { type: 'ConvertTrial', subscriptionId, invoiceId: billed.value.invoiceId, today },
+        { type: 'ConvertTrial', subscriptionId, invoiceId: billed.value.invoiceId, today, by: 'operator' },
         step(context, 'convert'),
       );
       if (!converted.ok) {

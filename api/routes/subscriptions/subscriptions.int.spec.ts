@@ -4,6 +4,7 @@
 // reach another tenant's subscription whatever id they send.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenTenant, type TestApi, testApi } from '../../testing.ts';
+import { subscriptionStreamName } from '../../../domain/subscription/subscription.ts';
 
 let api: TestApi;
 const plan = (name: string, monthly: string, trialDays = 14) => ({
@@ -191,6 +192,9 @@ describe('subscriptions', () => {
     const invoiceId: string = body.invoices[0].invoiceId;
     const invoice = await admin.inject({ method: 'GET', url: `/api/v1/invoices/${invoiceId}` });
     expect(invoice.json()).toMatchObject({ status: 'issued', tenantId: 'tenant-b' });
+    // The log says who converted it: the back office, not a paid invoice (it is still unpaid).
+    const history = await api.ledger.store.readStream(subscriptionStreamName(subscriptionId));
+    expect(history.find((e) => e.type === 'TrialConverted')?.data).toMatchObject({ trigger: 'operator' });
 
     const afterConversion = await api.eventCount();
     const retried = await admin.inject({
