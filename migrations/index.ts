@@ -31,6 +31,9 @@ export interface MigrationReport {
   readonly applied: string[];
 }
 
+/** How often a migration run is retried when another schema vanished under Kysely's introspection. */
+const introspectionRetriesMax = 3;
+
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
   // Name the schema explicitly: Kysely looks its bookkeeping tables up across every schema, so
   // with one schema per test file it would otherwise find another file's tables and skip its own.
@@ -42,15 +45,22 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport>
     migrationLockTableName: 'ledger_migrations_lock',
     migrationTableSchema: rows[0]?.schema ?? 'public',
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) {
+  for (let attempt = 0; ; attempt += 1) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error === undefined) {
+      return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+    }
+    // Kysely's introspection reads every schema's tables; a schema dropped by someone else at that
+    // instant (3F000) fails the read, not our migration. Nothing was applied: try again.
+    const code = (error as { code?: string }).code;
+    if (code === '3F000' && attempt < introspectionRetriesMax) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+      continue;
+    }
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(
       `migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
-  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

@@ -5,7 +5,8 @@ import { verifyChains } from '../eventstore/verify.ts';
 
 /** `ledger verify`: exit 0 with a summary, or 1 with the first break. */
 export async function runVerify(config: Config, options: { json: boolean }): Promise<number> {
-  const ledger = await openLedger({ ...config, LOG_LEVEL: 'warn' });
+  // Verification reads and changes nothing: no migrations either (an auditor's run must not alter the schema).
+  const ledger = await openLedger({ ...config, LOG_LEVEL: 'warn' }, { migrate: false });
   const bar =
     options.json || !process.stderr.isTTY
       ? null
