@@ -3,8 +3,10 @@ import { planDecider } from '../../domain/catalog/plan.decide.ts';
 import type { PlanState, PlanVersion } from '../../domain/catalog/plan.ts';
 import { type CommandContext, handleCommand } from '../command-handler.ts';
 import { type BillingDeps, loadState, type Outcome, ok, refused, step } from './support.ts';
+import { planStreamName } from '../../domain/catalog/plan.ts';
 
-export const planStreamName = (planCode: string): string => `plan-${planCode}`;
+// The domain names its streams; the use cases re-export the name for their callers.
+export { planStreamName };
 
 /**
  * Publishes the default catalog (Essential, Professional, Enterprise). Idempotent twice over: the

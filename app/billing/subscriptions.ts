@@ -32,6 +32,7 @@ import {
 } from './invoicing.ts';
 import { type BillingDeps, loadState, type Outcome, ok, readStreamEvents, refused, step } from './support.ts';
 import { loadTenant } from './tenants.ts';
+import { subscriptionStreamName } from '../../domain/subscription/subscription.ts';
 
 /**
  * Subscription use cases. The subscription stream decides (periods, proration, credits); the
@@ -47,7 +48,8 @@ import { loadTenant } from './tenants.ts';
  * completes whatever a crash left out, whoever calls it (docs/rfc/004-use-cases.md).
  */
 
-export const subscriptionStreamName = (subscriptionId: string): string => `subscription-${subscriptionId}`;
+// The domain names its streams; the use cases re-export the name for their callers.
+export { subscriptionStreamName };
 
 export const periodInvoiceId = (subscriptionId: string, periodStart: string): string =>
   `${subscriptionId}_p${periodStart}`;

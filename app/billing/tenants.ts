@@ -8,13 +8,15 @@ import {
 } from '../../domain/tenant/index.ts';
 import { type CommandContext, type CommandOutcome, handleCommand } from '../command-handler.ts';
 import { type BillingDeps, loadState } from './support.ts';
+import { tenantStreamName } from '../../domain/tenant/tenant.ts';
 
 /**
  * Tenant use cases: one command on one stream (`tenant-<tenantId>`) each, so `handleCommand` gives
  * them their idempotency (the key's event ids) and their concurrency (the expected revision).
  */
 
-export const tenantStreamName = (tenantId: string): string => `tenant-${tenantId}`;
+// The domain names its streams; the use cases re-export the name for their callers.
+export { tenantStreamName };
 
 type TenantOutcome = CommandOutcome<Parameters<typeof tenantDecider.evolve>[1]>;
 
