@@ -50,10 +50,13 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport>
     if (error === undefined) {
       return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
     }
-    // Kysely's introspection reads every schema's tables; a schema dropped by someone else at that
-    // instant (3F000) fails the read, not our migration. Nothing was applied: try again.
-    const code = (error as { code?: string }).code;
-    if (code === '3F000' && attempt < introspectionRetriesMax) {
+    // Kysely's introspection reads every schema's catalog entries. Two failures there are not our
+    // migration's: a schema dropped by someone else at that instant (3F000), and a parallel worker
+    // of that read missing a table our own open migration transaction just created. The migration
+    // transaction rolled back, so nothing was applied: try again.
+    const { code, where } = error as { code?: string; where?: string };
+    const transient = code === '3F000' || (where ?? '').includes('parallel worker');
+    if (transient && attempt < introspectionRetriesMax) {
       await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
       continue;
     }
