@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { type CommandContext, handleCommand } from '../app/command-handler.ts';
+import { type CommandContext, type CommandOutcome, handleCommand } from '../app/command-handler.ts';
 import type { Ledger } from '../app/runtime.ts';
 import type { Actor } from '../domain/events/metadata.ts';
 import type { Decider, DomainEvent } from '../domain/shared/decider.ts';
@@ -61,6 +61,37 @@ export interface CommandResult<TEvent> {
   readonly replayed: boolean;
 }
 
+/**
+ * Refuses the command with 412 when the caller sent `If-Match` and the stream moved on since (or
+ * does not exist). Routes that run a use case call it themselves; `runCommand` calls it for them.
+ */
+export async function assertRevisionMatches(
+  ledger: Ledger,
+  request: FastifyRequest,
+  streamName: string,
+): Promise<void> {
+  const expected = expectedRevision(request);
+  if (expected === null) return;
+  const current = await ledger.store.streamRevision(streamName);
+  if (current === null || (expected !== '*' && current !== expected)) {
+    throw new ApiError('stale_revision', `the current revision is ${etag(current)}; read it again`);
+  }
+}
+
+/** A command's outcome as a route answers it: a refusal becomes a 409 with its code. */
+export function commandResult<TEvent extends DomainEvent>(
+  outcome: CommandOutcome<TEvent>,
+): CommandResult<TEvent> {
+  if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
+  return {
+    events: outcome.events.map((e) => ({ type: e.type })),
+    domainEvents: outcome.events,
+    position: outcome.position,
+    revision: outcome.revision === null ? null : outcome.revision.toString(),
+    replayed: outcome.replayed,
+  };
+}
+
 export async function runCommand<TCommand, TEvent extends DomainEvent, TState>(
   ledger: Ledger,
   request: FastifyRequest,
@@ -70,26 +101,8 @@ export async function runCommand<TCommand, TEvent extends DomainEvent, TState>(
   now: Date,
 ): Promise<CommandResult<TEvent>> {
   principalOf(request);
-  const expected = expectedRevision(request);
-  if (expected !== null) {
-    const current = await ledger.store.streamRevision(streamName);
-    if (current === null || (expected !== '*' && current !== expected)) {
-      throw new ApiError('stale_revision', `the current revision is ${etag(current)}; read it again`);
-    }
-  }
-  const outcome = await handleCommand(
-    ledger.store,
-    decider,
-    streamName,
-    command,
-    commandContext(request, now),
+  await assertRevisionMatches(ledger, request, streamName);
+  return commandResult(
+    await handleCommand(ledger.store, decider, streamName, command, commandContext(request, now)),
   );
-  if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
-  return {
-    events: outcome.events.map((e) => ({ type: e.type })),
-    domainEvents: outcome.events,
-    position: outcome.position,
-    revision: outcome.revision === null ? null : outcome.revision.toString(),
-    replayed: outcome.replayed,
-  };
 }

@@ -49,11 +49,22 @@ export function sendProblem(
 
 function fieldErrors(error: FastifyError & { validationContext?: string }): FieldError[] {
   const where = error.validationContext ?? 'body';
-  return (error.validation ?? []).slice(0, fieldErrorsMax).map((issue) => ({
-    in: where,
-    field: issue.instancePath.replace(/^\//, '').replaceAll('/', '.'),
-    message: clip(issue.message ?? 'invalid', 200),
-  }));
+  return (error.validation ?? [])
+    .slice(0, fieldErrorsMax)
+    .flatMap((issue) => {
+      const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      // A field the schema does not take is named as that field, so a form can show it beside its input.
+      const keys = issue.keyword === 'unrecognized_keys' ? issue.params.keys : undefined;
+      if (Array.isArray(keys) && keys.length > 0) {
+        return keys.slice(0, fieldErrorsMax).map((key) => ({
+          in: where,
+          field: clip(path === '' ? String(key) : `${path}.${String(key)}`, 200),
+          message: 'this field cannot be set here',
+        }));
+      }
+      return [{ in: where, field: path, message: clip(issue.message ?? 'invalid', 200) }];
+    })
+    .slice(0, fieldErrorsMax);
 }
 
 /** Fastify's own error codes for requests it could not read, with the kind each one maps to. */

@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const permissions = [
   'tenants:read',
   'tenants:write',
+  /** Change a tenant's billing contact (e-mail, phone, address) and nothing else. */
+  'tenants:contact',
   'plans:read',
   'plans:write',
   'subscriptions:read',
@@ -49,6 +51,7 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = 
   auditor: new Set<Permission>(readEverything),
   tenant_admin: new Set<Permission>([
     'tenants:read',
+    'tenants:contact',
     'plans:read',
     'subscriptions:read',
     'subscriptions:write',

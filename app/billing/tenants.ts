@@ -1,4 +1,5 @@
 import {
+  type BillingContactChanges,
   type ClosureReason,
   type SuspensionReason,
   type TenantChanges,
@@ -47,6 +48,29 @@ export async function updateTenant(
       type: 'UpdateTenantDetails',
       tenantId: input.tenantId,
       changes: input.changes,
+      now: context.occurredAt,
+    },
+    context,
+  );
+}
+
+/**
+ * The tenant's own admin changes where invoices go (e-mail, phone, address) and nothing else; the
+ * decider records it as a details update of the fields that changed.
+ */
+export async function changeBillingContact(
+  deps: BillingDeps,
+  input: { readonly tenantId: string; readonly contact: BillingContactChanges },
+  context: CommandContext,
+): Promise<TenantOutcome> {
+  return handleCommand(
+    deps.store,
+    tenantDecider,
+    tenantStreamName(input.tenantId),
+    {
+      type: 'ChangeBillingContact',
+      tenantId: input.tenantId,
+      contact: input.contact,
       now: context.occurredAt,
     },
     context,

@@ -69,6 +69,23 @@ export type UpdateTenantDetails = {
   readonly now: string;
 };
 
+/**
+ * The part of its details a tenant's own admin may change: where invoices and reminders go. The
+ * legal identity, tax status and terms stay with the vendor's staff (`UpdateTenantDetails`).
+ */
+export interface BillingContactChanges {
+  readonly billingEmail?: string;
+  readonly billingPhone?: string;
+  readonly address?: Address;
+}
+
+export type ChangeBillingContact = {
+  readonly type: 'ChangeBillingContact';
+  readonly tenantId: string;
+  readonly contact: BillingContactChanges;
+  readonly now: string;
+};
+
 export type SuspendTenant = {
   readonly type: 'SuspendTenant';
   readonly tenantId: string;
@@ -94,6 +111,7 @@ export type CloseTenant = {
 export type TenantCommand =
   | RegisterTenant
   | UpdateTenantDetails
+  | ChangeBillingContact
   | SuspendTenant
   | ReactivateTenant
   | CloseTenant;
@@ -132,33 +150,10 @@ export function decideTenant(command: TenantCommand, state: TenantState): Tenant
   if (state.status === 'unregistered') return refuse('tenant_not_found', `no tenant ${command.tenantId}`);
   if (state.status === 'closed') return refuse('tenant_closed', `tenant ${command.tenantId} is closed`);
   switch (command.type) {
-    case 'UpdateTenantDetails': {
-      const merged: TenantDetails = { ...state.details, ...command.changes };
-      // Dropping the exemption drops its mention, so the form need not clear both fields.
-      if (command.changes.taxExempt === false && command.changes.taxExemptionNote === undefined) {
-        merged.taxExemptionNote = null;
-      }
-      if ('billingCurrency' in command.changes) {
-        return refuse(
-          'tenant_field_invalid',
-          'the billing currency is fixed at registration',
-          'billingCurrency',
-        );
-      }
-      const checked = checkDetails({ ...merged, address: { ...merged.address } });
-      if (!checked.ok) return checked;
-      const changes: Record<string, unknown> = {};
-      for (const field of updatableTenantFields) {
-        if (JSON.stringify(checked.details[field]) !== JSON.stringify(state.details[field])) {
-          changes[field] = checked.details[field];
-        }
-      }
-      if (Object.keys(changes).length === 0) return refuse('tenant_update_empty', 'nothing would change');
-      return accept({
-        type: 'TenantDetailsUpdated',
-        data: { tenantId: command.tenantId, changes: changes as TenantChanges, updatedAt: command.now },
-      });
-    }
+    case 'UpdateTenantDetails':
+      return decideDetailsChange(state, command.tenantId, command.changes, command.now);
+    case 'ChangeBillingContact':
+      return decideDetailsChange(state, command.tenantId, billingContactOnly(command.contact), command.now);
     case 'SuspendTenant': {
       if (state.status === 'suspended')
         return refuse('tenant_already_suspended', 'the tenant is already suspended');
@@ -198,6 +193,70 @@ export function decideTenant(command: TenantCommand, state: TenantState): Tenant
     default:
       return assertNever(command, 'tenant command');
   }
+}
+
+type RegisteredTenant = Exclude<TenantState, { status: 'unregistered' }>;
+
+/**
+ * A change of details: the merged details are checked as a whole, and only the fields whose value
+ * changes are recorded (`TenantDetailsUpdated`, whichever command asked).
+ */
+function decideDetailsChange(
+  state: RegisteredTenant,
+  tenantId: string,
+  requested: TenantChanges,
+  now: string,
+): TenantDecision {
+  const merged: TenantDetails = { ...state.details, ...requested };
+  // Dropping the exemption drops its mention, so the form need not clear both fields.
+  if (requested.taxExempt === false && requested.taxExemptionNote === undefined) {
+    merged.taxExemptionNote = null;
+  }
+  if ('billingCurrency' in requested) {
+    return refuse('tenant_field_invalid', 'the billing currency is fixed at registration', 'billingCurrency');
+  }
+  const checked = checkDetails({ ...merged, address: { ...merged.address } });
+  if (!checked.ok) return checked;
+  const changes: Record<string, unknown> = {};
+  for (const field of updatableTenantFields) {
+    if (!sameValue(checked.details[field], state.details[field])) {
+      changes[field] = checked.details[field];
+    }
+  }
+  if (Object.keys(changes).length === 0) return refuse('tenant_update_empty', 'nothing would change');
+  return accept({
+    type: 'TenantDetailsUpdated',
+    data: { tenantId, changes: changes as TenantChanges, updatedAt: now },
+  });
+}
+
+/**
+ * Equality of two detail values by content. Key order does not count: the address folded from a
+ * stored event comes back from PostgreSQL's jsonb with its keys sorted, so comparing JSON text
+ * would see every address as changed.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  return aKeys.every(
+    (key) =>
+      Object.hasOwn(b, key) &&
+      sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
+}
+
+/**
+ * The contact fields of a contact change, copied one by one: whatever else a caller puts in the
+ * object (a legal name slipped past the types) never reaches the details.
+ */
+function billingContactOnly(contact: BillingContactChanges): TenantChanges {
+  return {
+    ...(contact.billingEmail === undefined ? {} : { billingEmail: contact.billingEmail }),
+    ...(contact.billingPhone === undefined ? {} : { billingPhone: contact.billingPhone }),
+    ...(contact.address === undefined ? {} : { address: contact.address }),
+  };
 }
 
 function checkReason(reason: string, allowed: readonly string[], note: string | null): FieldRefusal | null {

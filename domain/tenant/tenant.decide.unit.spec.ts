@@ -1,4 +1,4 @@
-// Proves the tenant decider: registration with defaults and normalised identifiers, updates that record only what changed, suspension, reactivation, closure, and its refusals in precedence order.
+// Proves the tenant decider: registration with defaults and normalised identifiers, updates that record only what changed, a tenant's own billing-contact change that carries nothing else, suspension, reactivation, closure, and its refusals in precedence order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventCatalog } from '../events/catalog.ts';
@@ -129,6 +129,74 @@ describe('UpdateTenantDetails', () => {
       .given([registered, suspended])
       .when({ type: 'UpdateTenantDetails', tenantId, changes: { timeZone: 'Africa/Abidjan' }, now: later })
       .events();
+  });
+});
+
+describe('ChangeBillingContact', () => {
+  const change = (contact: object): TenantCommand =>
+    ({ type: 'ChangeBillingContact', tenantId, contact, now: later }) as TenantCommand;
+
+  it('records the new contact, normalised, as a details update of the fields that changed', () => {
+    spec(tenantDecider)
+      .given([registered])
+      .when(
+        change({
+          billingEmail: ' factures@clinique-plateau.sn ',
+          billingPhone: '+221 77 123 45 67',
+          address: { line1: '3 rue Carnot', line2: null, city: 'Dakar', postalCode: '10200' },
+        }),
+      )
+      .thenEvents([
+        {
+          type: 'TenantDetailsUpdated',
+          data: {
+            tenantId,
+            changes: {
+              address: { line1: '3 rue Carnot', line2: null, city: 'Dakar', postalCode: '10200' },
+              billingEmail: 'factures@clinique-plateau.sn',
+            },
+            updatedAt: later,
+          },
+        },
+      ]);
+  });
+
+  it('never carries a field outside the contact, whatever the command object holds', () => {
+    const [event] = spec(tenantDecider)
+      .given([registered])
+      .when(change({ billingEmail: 'dg@clinique-plateau.sn', legalName: 'Autre Nom SA', taxExempt: true }))
+      .events();
+    expect(event?.type === 'TenantDetailsUpdated' && event.data.changes).toEqual({
+      billingEmail: 'dg@clinique-plateau.sn',
+    });
+  });
+
+  it('sees an address equal whatever the order of its keys (jsonb sorts them on the way back)', () => {
+    const stored = registered.type === 'TenantRegistered' ? registered.data : null;
+    const { line1, line2, city, postalCode } = stored!.details.address;
+    const fromJsonb: TenantEvent = {
+      type: 'TenantRegistered',
+      data: { ...stored!, details: { ...stored!.details, address: { city, line1, line2, postalCode } } },
+    };
+    spec(tenantDecider)
+      .given([fromJsonb])
+      .when(change({ address: { line1, line2, city, postalCode } }))
+      .thenRefuses('tenant_update_empty');
+  });
+
+  it('refuses a closed tenant, a bad e-mail, and a change that changes nothing', () => {
+    spec(tenantDecider)
+      .given([registered, closed])
+      .when(change({ billingEmail: 'x@y.sn' }))
+      .thenRefuses('tenant_closed');
+    spec(tenantDecider)
+      .given([registered, suspended])
+      .when(change({ billingEmail: 'compta@' }))
+      .thenRefuses('tenant_field_invalid', 'billingEmail');
+    spec(tenantDecider)
+      .given([registered])
+      .when(change({ legalName: 'Autre Nom SA' }))
+      .thenRefuses('tenant_update_empty');
   });
 });
 

@@ -14,7 +14,8 @@ import { uuidV5 } from '../../../eventstore/ids.ts';
 import type { RouteOptions } from '../../app.ts';
 import { principalOf } from '../../auth/plugin.ts';
 import { assertTenantAccess, boundTenant } from '../../auth/tenant-guard.ts';
-import { etag, runCommand } from '../../commands.ts';
+import { changeBillingContact } from '../../../app/billing/tenants.ts';
+import { assertRevisionMatches, commandContext, commandResult, etag, runCommand } from '../../commands.ts';
 import { commandKey } from '../../idempotency.ts';
 import { notFound, withProblems } from '../../problems.ts';
 import { commandResultSchema, idSchema, pageOf, pageQuerySchema } from '../../schemas.ts';
@@ -75,6 +76,19 @@ const changesSchema = z.strictObject({
   paymentTermsDays: z.number().int().min(0).max(365).optional(),
   preferredLanguage: z.enum(preferredLanguages).optional(),
 });
+
+/**
+ * What a tenant's own admin may change: the billing contact and nothing else. Any other field
+ * (legal name, NINEA, RCCM, tax exemption, terms…) is an unknown key here, a 400 naming it.
+ */
+const billingContactSchema = z
+  .strictObject({
+    billingEmail: z.string().max(254).optional(),
+    /** As people type it (`+221 77 123 45 67`); stored as E.164 without the spaces. */
+    billingPhone: z.string().max(32).optional(),
+    address: addressSchema.strict().optional(),
+  })
+  .meta({ id: 'BillingContactChange' });
 
 function present(state: Exclude<TenantState, { status: 'unregistered' }>, revision: bigint) {
   return {
@@ -244,6 +258,35 @@ export const tenantRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { l
           now: at.toISOString(),
         },
         at,
+      );
+    },
+  );
+
+  app.patch(
+    '/api/v1/tenants/:tenantId/billing-contact',
+    {
+      config: { permission: 'tenants:contact', command: true },
+      schema: {
+        tags: ['tenants'],
+        summary:
+          'Change the billing contact (e-mail, phone, address), the part a tenant admin changes for its own tenant',
+        params: tenantParams,
+        body: billingContactSchema,
+        response: withProblems({ 200: commandResultSchema }),
+      },
+    },
+    async (request) => {
+      const at = now();
+      const { tenantId } = request.params;
+      assertTenantAccess(principalOf(request), tenantId, `tenant ${tenantId}`);
+      await loadTenant(tenantId);
+      await assertRevisionMatches(ledger, request, tenantStream(tenantId));
+      return commandResult(
+        await changeBillingContact(
+          { store: ledger.store },
+          { tenantId, contact: request.body },
+          commandContext(request, at),
+        ),
       );
     },
   );
