@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { issueCreditNote } from '../../../app/billing/invoicing.ts';
 import { invoiceDecider, invoiceStreamName, type InvoiceState } from '../../../domain/invoice/index.ts';
-import { type Money, moneySchema, toMoneyJson } from '../../../domain/money/index.ts';
+import { fromMoneyJson, type Money, moneySchema, toMoneyJson } from '../../../domain/money/index.ts';
+import { uuidV5 } from '../../../eventstore/ids.ts';
 import {
   creditNoteDefinition,
   creditNoteDocument,
@@ -23,8 +25,9 @@ import {
   rowJson,
   rowSchema,
 } from '../../read-models.ts';
-import { etag, runCommand } from '../../commands.ts';
-import { notFound, withProblems } from '../../problems.ts';
+import { assertRevisionMatches, commandContext, etag, runCommand } from '../../commands.ts';
+import { tenantCalendarDate } from '../../payment-flow.ts';
+import { notFound, refusal, withProblems } from '../../problems.ts';
 import { commandResultSchema, idSchema, pageOf, pageQuerySchema } from '../../schemas.ts';
 import { readStreamEvents } from '../../streams.ts';
 import { fold } from '../../../domain/shared/decider.ts';
@@ -77,6 +80,37 @@ const invoiceSchema = z
   .meta({ id: 'Invoice' });
 
 const json = (m: Money) => toMoneyJson(m);
+
+/**
+ * A credit note as the back office asks for one: everything still creditable, or a net (pre-tax)
+ * amount in minor units; the TVA is computed on it as the domain rounds it (docs/rounding-invoices.md).
+ */
+const creditNoteRequestSchema = z
+  .strictObject({
+    reason: z.string().trim().min(1).max(500),
+    credit: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('full') }),
+      z.strictObject({ kind: z.literal('partial'), net: moneySchema }),
+    ]),
+  })
+  .meta({ id: 'CreditNoteRequest' });
+
+const creditNoteIssuedSchema = z
+  .object({
+    creditNote: creditNoteSchema,
+    /** The part of the credit note the customer had already paid: it went to their credit balance. */
+    toCustomerBalance: moneySchema,
+    invoice: z.object({
+      invoiceId: z.string(),
+      status: z.string(),
+      amountDue: moneySchema,
+      /** Send it as `If-Match: "<revision>"` with the next command on this invoice. */
+      revision: z.string(),
+    }),
+    /** A log position at or after the credit note's events: pass it as `minPosition` to lists. */
+    position: z.string().nullable(),
+  })
+  .meta({ id: 'IssuedCreditNote' });
 
 function present(
   state: Exclude<InvoiceState, { status: 'none' }>,
@@ -161,7 +195,8 @@ const pdfResponse = z.any().meta({ description: 'application/pdf' });
 
 /**
  * Invoices read from their stream (always current, with the revision as ETag), their PDFs and
- * their credit notes' PDFs, and the invoice commands that need no number (void, write-off).
+ * their credit notes' PDFs, the invoice commands that need no number (void, write-off), and the
+ * credit note, which takes its number from the AV series through `issueCreditNote`.
  */
 export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, options) => {
   const { ledger, now } = options;
@@ -404,6 +439,65 @@ export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, op
         },
         at,
       );
+    },
+  );
+
+  app.post(
+    '/api/v1/invoices/:invoiceId/credit-notes',
+    {
+      config: write,
+      schema: {
+        tags: ['credit notes'],
+        summary:
+          'Issue a credit note dated today: its own gapless AV number, never more than is left to credit',
+        params: invoiceParams,
+        body: creditNoteRequestSchema,
+        response: withProblems({ 201: creditNoteIssuedSchema }),
+      },
+    },
+    async (request, reply) => {
+      const at = now();
+      const { invoiceId } = request.params;
+      const { tenantId } = await loadInvoice(request, invoiceId);
+      await assertRevisionMatches(ledger, request, invoiceStreamName(invoiceId));
+      const context = commandContext(request, at);
+      const { credit, reason } = request.body;
+      const outcome = await issueCreditNote(
+        { store: ledger.store, clock: now },
+        {
+          invoiceId,
+          // Derived from the caller's Idempotency-Key, so a retry completes the same credit note.
+          creditNoteId: uuidV5(`credit-note:${context.idempotencyKey}`),
+          issuedOn: await tenantCalendarDate(ledger, tenantId, at),
+          reason,
+          credit: credit.kind === 'full' ? credit : { kind: 'partial', net: fromMoneyJson(credit.net) },
+        },
+        context,
+      );
+      if (!outcome.ok) throw refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.field);
+      const events = await readStreamEvents(ledger, invoiceStreamName(invoiceId));
+      const state = fold(
+        invoiceDecider,
+        events.map((e) => ({ type: e.type, data: e.data }) as InvoiceEvent),
+      );
+      const creditNote = creditNotesOf(events).find((c) => c.creditNoteId === outcome.value.creditNoteId);
+      if (creditNote === undefined || !('account' in state)) {
+        throw new Error(`credit note ${outcome.value.creditNoteId} is not on invoice ${invoiceId}`);
+      }
+      // The use case spans the invoice, its AV series and the customer's balance: the head of the
+      // log is at or after all of them, which is what read-your-writes needs.
+      const head = await ledger.store.headPosition();
+      return reply.code(201).send({
+        creditNote,
+        toCustomerBalance: json(outcome.value.toCustomerBalance),
+        invoice: {
+          invoiceId,
+          status: state.status,
+          amountDue: json(state.account.amountDue),
+          revision: events.at(-1)!.revision.toString(),
+        },
+        position: head === '' ? null : head,
+      });
     },
   );
 };
