@@ -1,5 +1,6 @@
 import { auditTrailProjection } from './audit-trail/audit-trail.projection.ts';
 import { customerBalancesProjection } from './customer-balances/customer-balances.projection.ts';
+import { dunningProjection } from './dunning/dunning.projection.ts';
 import { invoicesProjection } from './invoices/invoices.projection.ts';
 import { metricsProjection } from './metrics/metrics.projection.ts';
 import { overdueRiskProjection } from './overdue-risk/overdue-risk.projection.ts';
@@ -20,6 +21,7 @@ export const allProjections: readonly Projection[] = [
   subscriptionsProjection,
   metricsProjection(),
   overdueRiskProjection,
+  dunningProjection,
 ];
 
 export function projectionsNamed(names: readonly string[]): Projection[] {

@@ -1,5 +1,6 @@
 import type { AuditTrailTables } from './audit-trail/audit-trail.table.ts';
 import type { CustomerBalancesTables } from './customer-balances/customer-balances.table.ts';
+import type { DunningTables } from './dunning/dunning.table.ts';
 import type { InvoicesTables } from './invoices/invoices.table.ts';
 import type { MetricsTables } from './metrics/metrics.table.ts';
 import type { OverdueRiskTables } from './overdue-risk/overdue-risk.table.ts';
@@ -20,4 +21,5 @@ export type ReadModels = AuditTrailTables &
   PaymentsTables &
   CustomerBalancesTables &
   MetricsTables &
-  OverdueRiskTables;
+  OverdueRiskTables &
+  DunningTables;

@@ -13,15 +13,16 @@ const scores = 'rm_overdue_risk';
 const reminders = 'rm_risk_reminders';
 
 /**
- * `ReminderSent` is recorded by the dunning job (app/jobs/reminders.ts defines it until it moves
- * to domain/): the fields the score needs, as that schema states them.
+ * `ReminderSent` (domain/dunning): the fields the score needs. The schedule sends one per stage;
+ * an operator may send any number (at most one a day), without a stage.
  */
 interface ReminderSent {
   readonly type: 'ReminderSent';
   readonly data: {
     readonly invoiceId: string;
     readonly tenantId: string;
-    readonly stage: number;
+    readonly trigger: 'schedule' | 'operator';
+    readonly stage: number | null;
     readonly sentOn: string;
   };
 }
@@ -31,7 +32,7 @@ const tables = [
   { name: tenants, key: ['tenant_id'] },
   { name: failures, key: ['payment_id'], lookups: [['tenant_id']] },
   { name: scores, key: ['tenant_id'] },
-  { name: reminders, key: ['invoice_id', 'stage'], lookups: [['tenant_id']] },
+  { name: reminders, key: ['invoice_id', 'reminder_key'], lookups: [['tenant_id']] },
 ] as const;
 
 /** How far back settled invoices count for the late-payment history. */
@@ -233,6 +234,10 @@ export const overdueRiskProjection: Projection = {
         return [
           upsert(reminders, {
             invoice_id: event.data.invoiceId,
+            // Every reminder counts once: a scheduled stage by its number (a replay of the same
+            // stage lands on the same row), an operator's by its event.
+            reminder_key:
+              event.data.trigger === 'schedule' ? `stage:${event.data.stage}` : `operator:${recorded.id}`,
             stage: event.data.stage,
             tenant_id: event.data.tenantId,
             sent_on: event.data.sentOn,

@@ -30,6 +30,13 @@ export interface OverdueRiskTables {
   overdue_risk_daily: OverdueRiskRow;
   rm_risk_invoices: RiskInvoiceRow;
   rm_risk_tenants: { tenant_id: string; customer_since: string };
-  rm_risk_reminders: { invoice_id: string; stage: number; tenant_id: string; sent_on: string };
+  /** One row per reminder: `stage:<n>` for the schedule's, `operator:<event id>` for an operator's. */
+  rm_risk_reminders: {
+    invoice_id: string;
+    reminder_key: string;
+    stage: number | null;
+    tenant_id: string;
+    sent_on: string;
+  };
   rm_risk_payment_failures: { payment_id: string; tenant_id: string; failed_on: string };
 }

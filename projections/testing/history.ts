@@ -445,6 +445,7 @@ export function reminderSent(
     data: {
       invoiceId,
       tenantId,
+      trigger: 'schedule',
       stage,
       daysAfterDue: [3, 7, 14][stage - 1],
       dueOn,
@@ -452,6 +453,8 @@ export function reminderSent(
       sentOn,
       amountDue: xof(1n),
       channel: 'email',
+      sentBy: null,
+      note: null,
       sentAt: `${sentOn}T08:00:00Z`,
     },
   };
