@@ -6,6 +6,7 @@ import * as subscriptionsMetricsRisk from './2026_11_25_1720_subscriptions_metri
 import * as riskReminders from './2026_11_25_1730_risk_reminders.ts';
 import * as auditStreams from './2026_11_25_1740_audit_streams.ts';
 import * as invoiceListIndexes from './2026_11_25_1750_invoice_list_indexes.ts';
+import * as mrrDayTotals from './2026_11_25_1800_mrr_day_totals.ts';
 import * as dunning from './2026_11_25_1810_dunning.ts';
 import * as apiAccess from './2026_11_25_1630_api_access.ts';
 
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1730_risk_reminders': riskReminders,
   '2026_11_25_1740_audit_streams': auditStreams,
   '2026_11_25_1750_invoice_list_indexes': invoiceListIndexes,
+  '2026_11_25_1800_mrr_day_totals': mrrDayTotals,
   '2026_11_25_1810_dunning': dunning,
   '2026_11_25_1630_api_access': apiAccess,
 };

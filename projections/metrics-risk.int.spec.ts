@@ -1,4 +1,5 @@
 // Proves the MRR and overdue-risk read models give the worked examples of docs/metrics.md from events, as of any date, on PostgreSQL.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dunningEventDefinitions } from '../domain/dunning/dunning.ts';
 import { freshEventStore, type TestEventStore } from '../test/support/db.ts';
@@ -163,6 +164,38 @@ describe('MRR from subscription events', () => {
     }
     expect(kinds).toEqual({ new: 100n, expansion: 50n, contraction: -40n, churn: -60n, reactivation: 0n });
     expect(net).toBe(50n);
+  });
+
+  it("the business's MRR from the day totals equals the sum of every tenant's, on every date and in the series", async () => {
+    const { rows } = await sql<{ tenant_id: string }>`SELECT tenant_id FROM rm_mrr_tenants`.execute(t.db);
+    expect(rows.length).toBeGreaterThan(3);
+    const dates = [
+      '2026-01-09',
+      '2026-01-31',
+      '2026-02-28',
+      '2026-03-05',
+      '2026-03-06',
+      '2026-03-31',
+      '2027-12-31',
+    ];
+    for (const date of dates) {
+      let total = 0n;
+      let paying = 0;
+      for (const { tenant_id } of rows) {
+        const one = await mrrAsOf(t.db, date, { tenantId: tenant_id });
+        total += BigInt(one.arrMinor.toString());
+        paying += one.payingTenants;
+      }
+      const whole = await mrrAsOf(t.db, date);
+      expect([date, whole.arrMinor.toString(), whole.payingTenants]).toEqual([
+        date,
+        total.toString(),
+        paying,
+      ]);
+    }
+    const series = await mrrSeries(t.db, '2026-02-25', '2026-03-10');
+    for (const point of series)
+      expect(point.mrrMinor.toString()).toBe((await mrrAsOf(t.db, point.date)).mrrMinor.toString());
   });
 
   it('gross MRR churn (10 churn + 10 contraction) / 100 = 20 %, net with 10 expansion = 10 %', async () => {

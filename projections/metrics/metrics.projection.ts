@@ -17,11 +17,13 @@ import type { MrrSubscriptionRow, MrrTenantRow } from './metrics.table.ts';
 const subscriptionsTable = 'rm_mrr_subscriptions';
 const tenantsTable = 'rm_mrr_tenants';
 const daysTable = 'rm_mrr_days';
+const totalsTable = 'rm_mrr_day_totals';
 
 const tables = [
   { name: subscriptionsTable, key: ['subscription_id'], lookups: [['tenant_id']] },
   { name: tenantsTable, key: ['tenant_id'] },
   { name: daysTable, key: ['tenant_id', 'day'] },
+  { name: totalsTable, key: ['currency', 'day'] },
 ] as const;
 
 type Sub = MrrSubscriptionRow;
@@ -133,7 +135,8 @@ const exact = (value: Decimal | string): string => (typeof value === 'string' ? 
 export function metricsProjection(settings: MrrSettings = defaultMrrSettings): Projection {
   return {
     name: 'metrics',
-    version: 1,
+    // 2: rm_mrr_day_totals (the business's MRR changes per day) is filled too.
+    version: 2,
     tables,
     eventTypes: [
       'SubscriptionStarted',
@@ -188,6 +191,7 @@ async function projectMrr(tx: SqlClient, context: BatchContext, settings: MrrSet
   for (const row of tenantRows.rows) tenants.set(row.tenant_id, row);
 
   const writer = new RowWriter(tables);
+  const totals = new DayTotals();
   for (const event of events) {
     const applied = applyToSubscription(subs.get(event.data.subscriptionId), event);
     if (applied === null) continue;
@@ -218,6 +222,7 @@ async function projectMrr(tx: SqlClient, context: BatchContext, settings: MrrSet
     }
     const tenantSubs = [...(byTenant.get(sub.tenant_id) ?? [])].map((id) => subs.get(id)!);
     const arr = annualOf(tenantSubs, currency, state.last_day, settings);
+    totals.add(state.last_day, currency, amount(state.arr_minor), arr);
     state = { ...state, arr_minor: exact(arr) };
     tenants.set(sub.tenant_id, state);
     const movement = classifyMovement({
@@ -240,4 +245,46 @@ async function projectMrr(tx: SqlClient, context: BatchContext, settings: MrrSet
     });
   }
   await writer.flush(tx, context.table);
+  await totals.flush(tx, context.table(totalsTable));
+}
+
+/**
+ * The business's ARR changes summed per day and currency (`rm_mrr_day_totals`, see its migration):
+ * each event moves its tenant's ARR on its day from `before` to `after`, which adds `after − before`
+ * to that day's total, and changes the count of paying tenants when it crosses zero. Sums do not
+ * depend on the order they are added in, so a rebuild gives the same rows.
+ */
+class DayTotals {
+  readonly #changes = new Map<string, { day: string; currency: string; arr: Decimal; paying: number }>();
+
+  add(day: string, currency: string, before: Decimal, after: Decimal): void {
+    const paying = (after.greaterThan(0) ? 1 : 0) - (before.greaterThan(0) ? 1 : 0);
+    if (after.equals(before) && paying === 0) return;
+    const key = `${currency} ${day}`;
+    const known = this.#changes.get(key);
+    if (known === undefined) {
+      this.#changes.set(key, { day, currency, arr: after.minus(before), paying });
+    } else {
+      known.arr = known.arr.plus(after.minus(before));
+      known.paying += paying;
+    }
+  }
+
+  async flush(tx: SqlClient, table: string): Promise<void> {
+    if (this.#changes.size === 0) return;
+    const rows = [...this.#changes.values()];
+    await tx.query(
+      `INSERT INTO ${table} AS t (day, currency, arr_change_minor, paying_change)
+       SELECT * FROM unnest($1::date[], $2::text[], $3::numeric[], $4::int[])
+       ON CONFLICT (currency, day) DO UPDATE
+         SET arr_change_minor = t.arr_change_minor + excluded.arr_change_minor,
+             paying_change = t.paying_change + excluded.paying_change`,
+      [
+        rows.map((r) => r.day),
+        rows.map((r) => r.currency),
+        rows.map((r) => r.arr.toFixed()),
+        rows.map((r) => r.paying),
+      ],
+    );
+  }
 }

@@ -40,18 +40,28 @@ function scope(filter: MetricsScope) {
   );
 }
 
-/** MRR as it stood at the end of `date` (YYYY-MM-DD): each tenant's last day row on or before it. */
+/**
+ * MRR as it stood at the end of `date` (YYYY-MM-DD). For the whole business (or one currency) it
+ * sums the per-day totals up to that date (at most one row per day and currency); for one tenant it
+ * takes the tenant's last day row on or before it. Both give the same figure: a tenant's day rows
+ * chain, so their changes add up to its last value (migration 2026_11_25_1800).
+ */
 export async function mrrAsOf(
   db: Kysely<MetricsTables>,
   date: string,
   filter: MetricsScope = {},
 ): Promise<MrrFigure> {
-  const { rows } = await sql<{ arr: string | null; paying: string }>`
+  const { rows } =
+    filter.tenantId === undefined
+      ? await sql<{ arr: string | null; paying: string | null }>`
+    SELECT sum(arr_change_minor)::text AS arr, sum(paying_change)::text AS paying
+      FROM rm_mrr_day_totals WHERE day <= ${date}::date AND ${scope(filter)}`.execute(db)
+      : await sql<{ arr: string | null; paying: string }>`
     SELECT sum(arr_end_minor)::text AS arr, count(*) FILTER (WHERE arr_end_minor > 0)::text AS paying
       FROM (SELECT DISTINCT ON (tenant_id) arr_end_minor FROM rm_mrr_days
              WHERE day <= ${date}::date AND ${scope(filter)} ORDER BY tenant_id, day DESC) AS latest`.execute(
-    db,
-  );
+          db,
+        );
   const arr = amount(rows[0]?.arr ?? '0');
   return { arrMinor: arr, mrrMinor: arr.dividedBy(12), payingTenants: Number(rows[0]?.paying ?? '0') };
 }
@@ -69,9 +79,14 @@ export async function mrrSeries(
   filter: MetricsScope = {},
 ): Promise<MrrPoint[]> {
   const opening = await mrrAsOf(db, addDays(from, -1), filter);
+  // The business's changes per day are kept summed; one tenant's are its own day rows.
+  const changes =
+    filter.tenantId === undefined
+      ? sql`SELECT day, arr_change_minor AS delta FROM rm_mrr_day_totals`
+      : sql`SELECT day, arr_end_minor - arr_start_minor AS delta FROM rm_mrr_days`;
   const { rows } = await sql<{ day: string; delta: string }>`
-    SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(arr_end_minor - arr_start_minor)::text AS delta
-      FROM rm_mrr_days WHERE day BETWEEN ${from}::date AND ${to}::date AND ${scope(filter)}
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(delta)::text AS delta
+      FROM (${changes} WHERE day BETWEEN ${from}::date AND ${to}::date AND ${scope(filter)}) AS changes
      GROUP BY day ORDER BY day LIMIT ${seriesDaysMax}`.execute(db);
   return dailySeries({
     changes: rows.map((r) => ({ on: r.day, delta: r.delta })),

@@ -32,8 +32,17 @@ export interface MrrDayRow {
   movement: 'new' | 'expansion' | 'contraction' | 'churn' | 'reactivation' | null;
 }
 
+/** The business's ARR change and change in paying tenants on a day, per currency (sums of the day rows). */
+export interface MrrDayTotalRow {
+  day: string;
+  currency: string;
+  arr_change_minor: string;
+  paying_change: number;
+}
+
 export interface MetricsTables {
   rm_mrr_subscriptions: MrrSubscriptionRow;
   rm_mrr_tenants: MrrTenantRow;
   rm_mrr_days: MrrDayRow;
+  rm_mrr_day_totals: MrrDayTotalRow;
 }

@@ -89,7 +89,14 @@ async function seed(pool: pg.Pool, options: BenchApiOptions): Promise<void> {
        FROM generate_series(1, $1::int) AS t, generate_series(0, 10) AS m`,
     [tenants],
   );
-  await pool.query('ANALYZE rm_invoices; ANALYZE rm_mrr_days');
+  // What the metrics projection keeps beside the day rows: their changes summed per day.
+  await pool.query(
+    `INSERT INTO rm_mrr_day_totals (day, currency, arr_change_minor, paying_change)
+     SELECT day, currency, sum(arr_end_minor - arr_start_minor),
+            sum((arr_end_minor > 0)::int - (arr_start_minor > 0)::int)
+       FROM rm_mrr_days GROUP BY day, currency`,
+  );
+  await pool.query('ANALYZE rm_invoices; ANALYZE rm_mrr_days; ANALYZE rm_mrr_day_totals');
 }
 
 export async function benchApi(config: Config, options: BenchApiOptions): Promise<void> {
