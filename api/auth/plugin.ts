@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ApiError, forbidden, unauthenticated } from '../problems.ts';
-import { resolveSession, resolveToken, touchToken } from './accounts.ts';
+import { resolveSessionForRequest, resolveToken, touchToken } from './accounts.ts';
 import { can, type Permission, type Principal, rolePermissions } from './permissions.ts';
 import { sameSecret, tokenPrefix } from './secrets.ts';
 
@@ -56,7 +56,7 @@ async function authenticate(db: Kysely<any>, request: FastifyRequest): Promise<P
   const sessionId = request.cookies[sessionCookieName];
   if (sessionId === undefined || sessionId === '') return null;
   if (sessionId.length > tokenLengthMax) return null;
-  const session = await resolveSession(db, sessionId, now);
+  const session = await resolveSessionForRequest(db, sessionId, now, safeMethods.has(request.method));
   if (session === null) return null;
   if (!safeMethods.has(request.method) && request.routeOptions.config.public !== true) {
     // Synchronizer token: the value was handed out at sign-in and lives in the session row, so a

@@ -1,7 +1,12 @@
 // Proves sign-in, sessions with CSRF, sign-out, password change, lock-out and sign-in history work
 // end to end through HTTP against real PostgreSQL, and that no failure reveals which e-mails exist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, failedSignInsMax } from '../../auth/accounts.ts';
+import {
+  createUser,
+  failedSignInsMax,
+  resolveSessionForRequest,
+  sessionReuseMs,
+} from '../../auth/accounts.ts';
 import { type TestApi, testApi, testPassword } from '../../testing.ts';
 
 let api: TestApi;
@@ -124,10 +129,44 @@ describe('a session', () => {
     expect(noToken.json().type).toBe('/api/problems/csrf-token-invalid');
   });
 
-  it('ends at sign-out', async () => {
+  it('ends at sign-out, for reads made a moment before too', async () => {
     const user = await api.signedIn('auditor');
+    // A read first, so this process has the session in hand when it signs out.
+    expect((await user.inject({ method: 'GET', url: '/api/v1/auth/sign-ins' })).statusCode).toBe(200);
     expect((await user.inject({ method: 'POST', url: '/api/v1/auth/sign-out' })).statusCode).toBe(204);
     expect((await user.inject({ method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
+    expect((await user.inject({ method: 'GET', url: '/api/v1/auth/sign-ins' })).statusCode).toBe(401);
+  });
+
+  it('revoked by another process: refused for writes at once, for reads within the reuse delay', async () => {
+    const user = await api.signedIn('accountant');
+    expect((await user.inject({ method: 'GET', url: '/api/v1/auth/sign-ins' })).statusCode).toBe(200);
+    // Another process revokes it: this one's memory of the session is not told.
+    await api.database.pool.query('UPDATE api_sessions SET revoked_at = now()');
+    const write = await user.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      payload: { currentPassword: testPassword, newPassword: 'never set by a revoked session' },
+    });
+    expect(write.statusCode).toBe(401);
+    // The write looked the session up afresh, which also forgot it for reads.
+    expect((await user.inject({ method: 'GET', url: '/api/v1/auth/sign-ins' })).statusCode).toBe(401);
+    // Without a write in between, a read trusts the look-up for at most sessionReuseMs.
+    await createUser(api.ledger.db, {
+      email: 'reuse@example.test',
+      password: testPassword,
+      role: 'auditor',
+      tenantId: null,
+    });
+    const signedIn = await signIn('reuse@example.test', testPassword, '10.9.0.9');
+    const sessionId = signedIn.cookies.find((c) => c.name === 'ledger_session')!.value;
+    const t0 = new Date();
+    expect(await resolveSessionForRequest(api.ledger.db, sessionId, t0, true)).not.toBeNull();
+    await api.database.pool.query('UPDATE api_sessions SET revoked_at = now()');
+    expect(await resolveSessionForRequest(api.ledger.db, sessionId, t0, true)).not.toBeNull();
+    const later = new Date(t0.getTime() + sessionReuseMs + 1);
+    expect(await resolveSessionForRequest(api.ledger.db, sessionId, later, true)).toBeNull();
+    expect(await resolveSessionForRequest(api.ledger.db, sessionId, t0, false)).toBeNull();
   });
 
   it('changes the password only with the current one, and keeps the session', async () => {
