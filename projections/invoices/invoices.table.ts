@@ -49,6 +49,29 @@ export interface InvoiceRow {
   status: InvoiceStatus;
 }
 
+/** What the invoice list reads of each invoice; the rest is on the invoice itself. */
+export type InvoiceSummaryRow = Pick<
+  InvoiceRow,
+  | 'invoice_id'
+  | 'tenant_id'
+  | 'status'
+  | 'number'
+  | 'currency'
+  | 'issued_on'
+  | 'due_on'
+  | 'subtotal_minor'
+  | 'tax_minor'
+  | 'total_minor'
+  | 'paid_minor'
+  | 'customer_credit_applied_minor'
+  | 'credited_total_minor'
+  | 'written_off_minor'
+  | 'amount_due_minor'
+  | 'overdue_on'
+  | 'paid_on'
+  | 'credit_notes_count'
+>;
+
 export interface InvoiceLineRow {
   invoice_id: string;
   line_id: string;

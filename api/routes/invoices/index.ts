@@ -17,6 +17,7 @@ import type { RouteOptions } from '../../app.ts';
 import { principalOf } from '../../auth/plugin.ts';
 import { assertTenantAccess, tenantScope } from '../../auth/tenant-guard.ts';
 import { listCreditNotes, listInvoices } from '../../../projections/invoices/invoices.queries.ts';
+import type { InvoiceSummaryRow } from '../../../projections/invoices/invoices.table.ts';
 import {
   booleanQuery,
   csvOf,
@@ -34,7 +35,6 @@ import { fold } from '../../../domain/shared/decider.ts';
 import type { InvoiceEvent } from '../../../domain/invoice/index.ts';
 import { tenantStream } from '../tenants/index.ts';
 import { invoiceExportRoutes } from './export.ts';
-import { invoiceRowJson } from './row-json.ts';
 
 const lineSchema = z.object({
   lineId: z.string(),
@@ -172,20 +172,59 @@ const invoiceStatuses = [
   'credited',
   'written_off',
 ] as const;
-const invoiceRowSchema = rowSchema(
-  {
+const minor = z
+  .string()
+  .regex(/^-?\d+$/)
+  .meta({ description: 'an amount in minor units (XOF: francs)' });
+const calendarDate = z.string().meta({ description: 'YYYY-MM-DD' });
+export const invoiceSummarySchema = z
+  .object({
     invoiceId: z.string(),
     tenantId: z.string(),
-    status: z.string(),
+    status: z.enum(invoiceStatuses),
+    /** Null while a draft. */
     number: z.string().nullable(),
     currency: z.string(),
-    issuedOn: z.string().nullable(),
-    dueOn: z.string().nullable(),
-    totalMinor: z.string().nullable(),
-    amountDueMinor: z.string(),
-  },
-  'InvoiceSummary',
-);
+    issuedOn: calendarDate.nullable(),
+    dueOn: calendarDate.nullable(),
+    subtotalMinor: minor.nullable(),
+    taxMinor: minor.nullable(),
+    totalMinor: minor.nullable(),
+    paidMinor: minor,
+    customerCreditAppliedMinor: minor,
+    creditedTotalMinor: minor,
+    writtenOffMinor: minor,
+    amountDueMinor: minor,
+    overdueOn: calendarDate.nullable(),
+    paidOn: calendarDate.nullable(),
+    creditNotesCount: z.number().int(),
+  })
+  .meta({ id: 'InvoiceSummary' });
+
+/** A list row as the API answers it: explicit, so the list's shape is the schema's and nothing more. */
+function invoiceSummaryJson(r: InvoiceSummaryRow): z.infer<typeof invoiceSummarySchema> {
+  return {
+    invoiceId: r.invoice_id,
+    tenantId: r.tenant_id,
+    status: r.status,
+    number: r.number,
+    currency: r.currency,
+    issuedOn: r.issued_on,
+    dueOn: r.due_on,
+    subtotalMinor: r.subtotal_minor,
+    taxMinor: r.tax_minor,
+    totalMinor: r.total_minor,
+    paidMinor: r.paid_minor,
+    customerCreditAppliedMinor: r.customer_credit_applied_minor,
+    creditedTotalMinor: r.credited_total_minor,
+    writtenOffMinor: r.written_off_minor,
+    amountDueMinor: r.amount_due_minor,
+    overdueOn: r.overdue_on,
+    paidOn: r.paid_on,
+    creditNotesCount: r.credit_notes_count,
+  };
+}
+
 const creditNoteRowSchema = rowSchema(
   { creditNoteId: z.string(), invoiceId: z.string(), number: z.string(), totalMinor: z.string() },
   'CreditNoteSummary',
@@ -231,7 +270,7 @@ export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, op
           sort: z.enum(['issued_desc', 'due_asc']).default('issued_desc'),
           minPosition: minPositionSchema,
         }),
-        response: withProblems({ 200: pageOf(invoiceRowSchema) }),
+        response: withProblems({ 200: pageOf(invoiceSummarySchema) }),
       },
     },
     async (request, reply) => {
@@ -252,7 +291,7 @@ export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, op
         q.sort,
         { limit: q.limit, cursor: q.cursor ?? null },
       );
-      return { items: page.items.map(invoiceRowJson), nextCursor: page.nextCursor };
+      return { items: page.items.map(invoiceSummaryJson), nextCursor: page.nextCursor };
     },
   );
 
