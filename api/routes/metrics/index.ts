@@ -6,6 +6,8 @@ import type { RouteOptions } from '../../app.ts';
 import { validationError, withProblems } from '../../problems.ts';
 import { minPositionSchema, readYourWrites, rowJson } from '../../read-models.ts';
 import { monthMetrics } from '../../../projections/metrics/metrics.dashboard.ts';
+import { CohortRangeTooLarge, cohortsBetween } from '../../../projections/metrics/metrics.cohorts.ts';
+import { monthsBetween } from '../../../domain/metrics/index.ts';
 import { idSchema } from '../../schemas.ts';
 
 /** A series spans at most this many days (the metrics module has its own bound as well). */
@@ -16,6 +18,11 @@ const scopeQuery = z.object({
   currency: z.string().refine(isCurrencyCode, 'a supported ISO 4217 currency code').optional(),
   minPosition: minPositionSchema,
 });
+
+/** A cohort triangle covers at most this many cohort months (and as many months since). */
+export const cohortRangeMonthsMax = 60;
+
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
 
 /** Exact decimals as strings: MRR is ARR / 12 and may carry a fraction of a minor unit. */
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
@@ -124,6 +131,71 @@ export const metricsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         byKind: Object.fromEntries(Object.entries(totals.byKind).map(([k, v]) => [k, v.toString()])),
         netNewMrrMinor: totals.netNewMrrMinor.toString(),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/metrics/cohorts',
+    {
+      config,
+      schema: {
+        tags: ['metrics'],
+        summary:
+          'Monthly cohorts by first paid month: customer and revenue retention at the end of each month since, up to `to`',
+        querystring: z.object({
+          from: monthSchema,
+          to: monthSchema,
+          currency: z.string().refine(isCurrencyCode, 'a supported ISO 4217 currency code').default('XOF'),
+          minPosition: minPositionSchema,
+        }),
+        response: withProblems({
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            currency: z.string(),
+            cohorts: z.array(
+              z.object({
+                month: z.string(),
+                /** Tenants whose first paid MRR falls in the month. */
+                size: z.number(),
+                /** The sum of their first MRR. */
+                startingMrrMinor: decimal,
+                cells: z.array(
+                  z.object({
+                    /** Months since the cohort month (0 is the month itself). */
+                    offset: z.number(),
+                    month: z.string(),
+                    payingCustomers: z.number(),
+                    mrrMinor: decimal,
+                    /** payingCustomers ÷ size, exact. */
+                    customerRetention: decimal,
+                    /** mrrMinor ÷ startingMrrMinor, exact; above 1 when expansion outweighs churn. */
+                    revenueRetention: decimal,
+                  }),
+                ),
+              }),
+            ),
+          }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const span = monthsBetween(q.from, q.to);
+      if (span < 0) throw validationError([{ in: 'querystring', field: 'to', message: 'on or after from' }]);
+      if (span >= cohortRangeMonthsMax) {
+        throw validationError([
+          { in: 'querystring', field: 'to', message: `at most ${cohortRangeMonthsMax} months from from` },
+        ]);
+      }
+      await readYourWrites(ledger, request, reply, q.minPosition, ['metrics']);
+      try {
+        const cohorts = await cohortsBetween(ledger.db, q.from, q.to, q.currency);
+        return { from: q.from, to: q.to, currency: q.currency, cohorts: rowJson(cohorts) };
+      } catch (error) {
+        if (!(error instanceof CohortRangeTooLarge)) throw error;
+        throw validationError([{ in: 'querystring', field: 'from', message: error.message }]);
+      }
     },
   );
 
