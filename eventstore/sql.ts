@@ -57,7 +57,9 @@ export interface PostgresPoolOptions {
 
 export function createPostgresPool(options: PostgresPoolOptions): SqlPool {
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    // pg lets the URL's parameters override the ones given beside it, so the URL's `options`
+    // (merged into `options` below) must not travel in it too.
+    connectionString: withoutUrlOptions(options.connectionString),
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'ledger',
     // A session left idle inside a transaction would hold back the event log's safe horizon
@@ -203,6 +205,17 @@ export async function createPglitePool(options: PgliteOptions = {}): Promise<Sql
     },
   };
   return self;
+}
+
+function withoutUrlOptions(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (!url.searchParams.has('options')) return connectionString;
+    url.searchParams.delete('options');
+    return url.toString();
+  } catch {
+    return connectionString;
+  }
 }
 
 function urlOptions(connectionString: string): string {
