@@ -163,9 +163,16 @@ bench
     '--write <file>',
     'also write the table into its section of this markdown file (docs/performance.md)',
   )
-  .action(async (options: { events: string; write?: string }) => {
+  .option('--keep', 'keep the generated history (its schema is printed) instead of dropping it')
+  .option('--reuse <schema>', 'measure on a history kept by an earlier --keep run instead of generating one')
+  .action(async (options: { events: string; write?: string; keep?: boolean; reuse?: string }) => {
     const { benchProjections } = await import('./bench/projections.ts');
-    await benchProjections(config(), { events: Number(options.events), write: options.write });
+    await benchProjections(config(), {
+      events: Number(options.events),
+      write: options.write,
+      keep: options.keep === true || options.reuse !== undefined,
+      reuse: options.reuse,
+    });
   });
 
 bench
