@@ -148,6 +148,16 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A page in a fresh browser context (its own cookies): desktop size, French, downloads kept. */
+export async function freshPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'fr-FR',
+    acceptDownloads: true,
+  });
+  return context.newPage();
+}
+
 /** Saves a full-page screenshot under test-results/e2e/ and returns its path. */
 export async function snap(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
