@@ -110,6 +110,25 @@ describe('billing pages on a seeded history', () => {
     await expect(tooltip.textContent()).resolves.not.toMatch(/MRR : 0\sFCFA/);
     await page.locator('[data-chart="movements"] rect[fill="#0f766e"]').first().waitFor();
     await snap(page, 'billing-04-analytics');
+
+    // Cohort retention: the seeded tenants by the month they first paid, with hover details and the CSV.
+    const cohorts = page.locator('[data-chart="cohorts"]');
+    await cohorts.locator('rect.cell').first().waitFor();
+    expect(await cohorts.locator('rect.cell').count()).toBeGreaterThan(1);
+    await cohorts.locator('.plot').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(cohorts.locator('.tooltip').textContent()).resolves.toMatch(/Clients payants : \d+ sur \d+/);
+    await cohorts.locator('.plot').scrollIntoViewIfNeeded();
+    await snap(page, 'billing-04b-cohorts');
+    await cohorts.getByRole('button', { name: 'Rétention du revenu' }).click();
+    await expect(cohorts.locator('h3').textContent()).resolves.toContain('Rétention du revenu');
+    const download = page.waitForEvent('download');
+    await cohorts.getByRole('button', { name: 'CSV des données' }).click();
+    const csv = (await readFile((await (await download).path()) ?? '', 'utf8')).split('\r\n');
+    expect(csv[0]).toBe(
+      'cohort,size,starting_mrr_minor,offset,month,paying_customers,mrr_minor,customer_retention,revenue_retention',
+    );
+    expect(csv[1]).toMatch(/^\d{4}-\d{2},\d+,\d+(\.\d+)?,0,\d{4}-\d{2},\d+,/);
     await page.context().close();
   });
 

@@ -17,6 +17,8 @@ export const screenshotDir = join(repositoryRoot, 'test-results', 'e2e');
 /** The running service of one test file: its own database, port and users. */
 export interface Service {
   readonly baseUrl: string;
+  /** Its PostgreSQL database, for history the API cannot write (an invoice issued weeks ago). */
+  readonly databaseUrl: string;
   createUser(email: string, password: string, role: string, tenantId?: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -111,6 +113,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   }
   return {
     baseUrl,
+    databaseUrl: env.DATABASE_URL,
     async createUser(email, password, role, tenantId) {
       const args = ['bin/ledger.mjs', 'user', 'create', '--email', email, '--role', role];
       if (tenantId !== undefined) args.push('--tenant', tenantId);

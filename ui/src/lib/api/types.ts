@@ -242,6 +242,42 @@ export interface RiskFactor {
   readonly explanation: string;
 }
 
+/** A promise to pay as the overdue list shows it; its status is read on the day asked. */
+export interface PaymentPromise {
+  readonly invoiceId: string;
+  readonly currency: string;
+  readonly promisedOn: string;
+  readonly amountMinor: string;
+  readonly paidSinceMinor: string;
+  readonly amountDueMinor: string;
+  readonly note: string | null;
+  readonly recordedOn: string;
+  readonly recordedBy: { readonly kind: string; readonly id: string };
+  readonly status: 'active' | 'kept' | 'broken';
+}
+
+export interface OverdueInvoice {
+  readonly invoiceId: string;
+  readonly number: string | null;
+  readonly currency: string;
+  readonly dueOn: string;
+  readonly amountDueMinor: string;
+  readonly promise: PaymentPromise | null;
+}
+
+/** What dunning did for a tenant: its overdue invoices, its latest promise and reminder. */
+export interface TenantDunning {
+  readonly overdueInvoices: OverdueInvoice[];
+  readonly promise: PaymentPromise | null;
+  readonly lastReminder: {
+    readonly invoiceId: string;
+    readonly trigger: 'schedule' | 'operator';
+    readonly channel: string;
+    readonly sentOn: string;
+    readonly sentBy: { readonly kind: string; readonly id: string } | null;
+  } | null;
+}
+
 /** `GET /api/v1/overdue-risk` rows. */
 export interface OverdueRisk {
   readonly tenantId: string;
@@ -251,6 +287,7 @@ export interface OverdueRisk {
   readonly score: number;
   readonly band: string;
   readonly factors: RiskFactor[];
+  readonly dunning: TenantDunning;
 }
 
 /** `GET /api/v1/users`. */

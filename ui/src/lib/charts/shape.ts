@@ -133,7 +133,8 @@ export function thinLabels(count: number, max: number): number[] {
   return kept;
 }
 
-function csvCell(value: string): string {
+/** One CSV cell, quoted as RFC 4180 asks when it holds a separator, a quote or a line break. */
+export function csvCell(value: string): string {
   return /[",\n\r;]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

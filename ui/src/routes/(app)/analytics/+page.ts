@@ -1,6 +1,7 @@
 import type { PageLoad } from './$types';
 import { monthsBetween, periodFrom } from '$lib/analytics.ts';
-import { load as get, optional, toKitError, withQuery } from '$lib/api/client.ts';
+import { load as get, toKitError, withQuery } from '$lib/api/client.ts';
+import type { CohortJson } from '$lib/charts/cohorts.ts';
 import type { MonthMetrics, MovementMonth, MrrPoint } from '$lib/charts/metrics.ts';
 
 /** The API bounds a series to 1 100 days; the page asks for no more. */
@@ -9,8 +10,7 @@ const seriesDaysMax = 1100;
 /**
  * The charts' numbers from the metrics routes, fetched side by side: the daily MRR series, and per
  * month the movements and the month's SaaS figures (ARPU, churn, LTV, trial conversion), all
- * computed by the API from domain/metrics. Cohort retention has no route yet: its panel shows the
- * unavailable state until the API answers it.
+ * computed by the API from domain/metrics, and the cohorts of the months the period covers.
  */
 export const load = (async ({ fetch, url }) => {
   const today = new Date().toISOString().slice(0, 10);
@@ -36,7 +36,11 @@ export const load = (async ({ fetch, url }) => {
           }),
         ),
       ),
-      optional<unknown>(fetch, withQuery('/api/v1/metrics/cohorts', { from, to: period.to, currency })),
+      // Cohorts by the month their tenants first paid, for the months the period touches.
+      ask<{ cohorts: CohortJson[] }>('/api/v1/metrics/cohorts', {
+        from: from.slice(0, 7),
+        to: period.to.slice(0, 7),
+      }),
     ]);
     const movementMonths: MovementMonth[] = months.map((m, i) => ({
       month: m.month,
@@ -48,7 +52,7 @@ export const load = (async ({ fetch, url }) => {
       points: series.points,
       movementMonths,
       figures,
-      cohorts,
+      cohorts: cohorts.cohorts,
     };
   } catch (e) {
     throw toKitError(e, url.pathname + url.search);
