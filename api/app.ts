@@ -46,6 +46,30 @@ export interface RouteOptions {
   readonly payments: PaymentFlowDependencies;
 }
 
+/**
+ * The OpenAPI transform, plus who may call each operation: a public route says it needs no
+ * security (`security: []`); any other names the one permission it needs as `x-permission` and in
+ * a description line, so client authors, the docs page and the route-matrix test read it there.
+ */
+const withAccess: typeof jsonSchemaTransform = (input) => {
+  const transformed = jsonSchemaTransform(input);
+  const config = input.route.config ?? {};
+  if (transformed.schema === undefined || (transformed.schema as { hide?: boolean }).hide === true)
+    return transformed;
+  if (config.public === true) return { ...transformed, schema: { ...transformed.schema, security: [] } };
+  if (config.permission === undefined) return transformed;
+  const line = `Needs the \`${config.permission}\` permission.`;
+  const description = transformed.schema.description;
+  return {
+    ...transformed,
+    schema: {
+      ...transformed.schema,
+      description: description === undefined ? line : `${description}\n\n${line}`,
+      'x-permission': config.permission,
+    } as typeof transformed.schema,
+  };
+};
+
 /** A request id a client may send (to trace a call end to end); anything else gets a fresh one. */
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -156,7 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       security: [{ bearer: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: withAccess,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });

@@ -145,6 +145,8 @@ export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         schema: {
           tags: ['payments'],
           summary: "Match a provider statement (CSV) against the provider's received payments",
+          // The document says what the route reads: the statement as text, not JSON.
+          consumes: ['text/csv', 'text/plain'],
           querystring: z.object({ provider: z.enum(onlineProviders) }),
           body: z.string().min(1).max(statementBytesMax),
           response: withProblems({
