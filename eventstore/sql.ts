@@ -1,5 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /**
  * One shape for the two PostgreSQL backends: a `pg.Pool` on a server, or embedded PGlite behind a
@@ -17,6 +20,11 @@ export interface QueryResult<R> {
 
 export interface SqlClient {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * Runs `COPY … FROM STDIN` with `text` (COPY's text format) as the input. Only on a PostgreSQL
+   * server connection; PGlite has none, and callers fall back to INSERT.
+   */
+  copyFrom?(statement: string, text: string): Promise<void>;
 }
 
 export interface PoolClient extends SqlClient {
@@ -87,6 +95,9 @@ export function createPostgresPool(options: PostgresPoolOptions): SqlPool {
         async query<R>(text: string, params?: readonly unknown[]) {
           const result = await client.query(text, params as unknown[] | undefined);
           return { rows: result.rows as R[], rowCount: result.rowCount, command: result.command };
+        },
+        async copyFrom(statement: string, text: string) {
+          await pipeline(Readable.from([text]), client.query(copyFrom(statement)));
         },
         release: () => client.release(),
       };

@@ -29,7 +29,7 @@ export const auditTrailProjection: Projection = {
   // 2: stream owners (rm_audit_streams) so a tenant's trail includes events naming only their aggregate.
   version: 2,
   tables: [
-    { name: 'rm_audit_trail', key: ['position'] },
+    { name: 'rm_audit_trail', key: ['position'], insertOnly: true },
     { name: 'rm_audit_streams', key: ['stream_name'] },
   ],
   eventTypes: 'all',

@@ -32,6 +32,12 @@ export interface TableSpec {
    * without one, every batch would scan the whole shadow table, which grows with the log.
    */
   readonly lookups?: readonly (readonly string[])[];
+  /**
+   * Each row is written once, whole, and never changed (the audit trail: one row per event, keyed
+   * by its position). Such rows are loaded with COPY, much cheaper for the server than an upsert;
+   * a key written twice is then an error, as it should be for a row that only an event creates.
+   */
+  readonly insertOnly?: boolean;
 }
 
 /** A column value as it goes into `json_populate_recordset`: money as strings, never a JS number. */

@@ -126,6 +126,11 @@ export class RowWriter {
       const spec = this.#specs.get(group.table)!;
       const name = resolve(group.table);
       const columns = group.columns.map(ident).join(', ');
+      if (spec.insertOnly === true && tx.copyFrom !== undefined) {
+        await tx.copyFrom(`COPY ${name} (${columns}) FROM STDIN`, copyText(group.columns, group.rows));
+        statements += 1;
+        continue;
+      }
       const updates = group.columns.filter((c) => !spec.key.includes(c));
       const onConflict =
         updates.length === 0
@@ -161,4 +166,28 @@ export class RowWriter {
 
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Characters COPY's text format escapes; most values have none and are sent as they are. */
+const copySpecial = /[\\\n\r\t]/;
+const copyEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function copyValue(value: Value | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  // A JSON array is how an array column travels to json_populate_recordset; COPY would need {…}.
+  if (Array.isArray(value)) throw new Error('an insert-only table cannot have array columns');
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return copySpecial.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => copyEscapes[c]!) : text;
+}
+
+/** Rows in COPY's text format: one line a row, tab-separated, `\N` for null. */
+export function copyText(columns: readonly string[], rows: readonly Record<string, Value>[]): string {
+  let text = '';
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i += 1) text += (i === 0 ? '' : '\t') + copyValue(row[columns[i]!]);
+    text += '\n';
+  }
+  return text;
 }

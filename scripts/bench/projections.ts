@@ -35,7 +35,7 @@ import {
 /** Named limits. */
 const appendConcurrency = 16;
 const readBatch = 10_000;
-const rebuildBatch = 5_000;
+const rebuildBatch = 10_000;
 const eventsPerSecondTarget = 30_000;
 const rssBytesTarget = 400 * 2 ** 20;
 
@@ -278,8 +278,9 @@ export async function benchProjections(
         }),
       server,
     );
+    const phases = rebuild.result.seconds;
     log(
-      `rebuilt ${allProjections.length} projections from ${fmt(rebuild.result.eventsDone)} events in ${rebuild.seconds.toFixed(1)} s`,
+      `rebuilt ${allProjections.length} projections from ${fmt(rebuild.result.eventsDone)} events in ${rebuild.seconds.toFixed(1)} s (load ${phases.load.toFixed(1)} s, durable and indexed ${phases.finish.toFixed(1)} s, swap ${phases.swap.toFixed(1)} s)`,
     );
     const rows = await pool.query<{ n: string }>(
       `SELECT sum(n_live_tup)::text AS n FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname LIKE 'rm\\_%'`,
