@@ -54,8 +54,15 @@ interface EventRow {
   hash: string;
 }
 
+/**
+ * The instant an event was recorded, written by the server as `Date#toISOString` writes it (UTC,
+ * milliseconds, truncated as Date truncates): parsing it into a Date per row and printing it back
+ * was a tenth of reading the log in Node.
+ */
+const recordedAtText = `to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
+
 const selectColumns = `transaction_id::text AS tx, global_position::text AS gp, stream_name, revision::text AS revision,
-  event_id::text AS event_id, event_type, schema_version, data, metadata, recorded_at, hash`;
+  event_id::text AS event_id, event_type, schema_version, data, metadata, ${recordedAtText}, hash`;
 
 /**
  * Rows below the settled horizon (migrations: ledger_horizon): no append still in flight can add a
@@ -233,7 +240,7 @@ export class PostgresEventStore implements EventStore {
          CASE WHEN ${match} THEN stream_name END AS stream_name, revision::text AS revision,
          event_id::text AS event_id, event_type, schema_version,
          CASE WHEN ${match} THEN data END AS data, CASE WHEN ${match} THEN metadata END AS metadata,
-         recorded_at, hash`
+         ${recordedAtText}, hash`
       : selectColumns;
     const { rows } = await this.#pool.query<EventRow & { matched?: boolean }>(
       `SELECT ${columns} FROM ledger_events
