@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -86,14 +87,14 @@ export function createPostgresPool(options: PostgresPoolOptions): SqlPool {
   const self: SqlPool = {
     backend: 'postgres',
     async query<R>(text: string, params?: readonly unknown[]) {
-      const result = await pool.query(text, params as unknown[] | undefined);
+      const result = await pool.query(statement(text, params));
       return { rows: result.rows as R[], rowCount: result.rowCount, command: result.command };
     },
     async connect() {
       const client = await pool.connect();
       return {
         async query<R>(text: string, params?: readonly unknown[]) {
-          const result = await client.query(text, params as unknown[] | undefined);
+          const result = await client.query(statement(text, params));
           return { rows: result.rows as R[], rowCount: result.rowCount, command: result.command };
         },
         async copyFrom(statement: string, text: string) {
@@ -216,6 +217,24 @@ export async function createPglitePool(options: PgliteOptions = {}): Promise<Sql
     },
   };
   return self;
+}
+
+/**
+ * Marks a statement worth preparing once per connection: SQL that starts with this comment runs
+ * as a named prepared statement, so the server parses and plans it once instead of at every call
+ * (on the invoice list, a third of the server's work per request). Only for statements of a fixed
+ * shape with their values as parameters, run often; PGlite ignores the comment.
+ */
+export const preparedMarker = '/* prepared */';
+
+function statement(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  const values = params as unknown[] | undefined;
+  if (!text.startsWith(preparedMarker)) return { text, ...(values === undefined ? {} : { values }) };
+  return {
+    name: `p${createHash('sha1').update(text).digest('hex').slice(0, 20)}`,
+    text,
+    values: values ?? [],
+  };
 }
 
 function withoutUrlOptions(connectionString: string): string {

@@ -8,6 +8,7 @@ import {
   pageLimit,
   toPage,
 } from '../pagination.ts';
+import { preparedMarker } from '../../eventstore/sql.ts';
 import type {
   CreditNoteRow,
   InvoiceLineRow,
@@ -90,7 +91,8 @@ export async function listInvoices(
   page: PageRequest = {},
 ): Promise<Page<InvoiceSummaryRow>> {
   const q = invoicePage(filter, sort, page);
-  const { rows } = await sql<InvoiceSummaryRow>`
+  // Prepared: the list is read on every page of the back office (eventstore/sql.ts).
+  const { rows } = await sql<InvoiceSummaryRow>`${sql.raw(preparedMarker)}
     SELECT ${summaryColumns}
       FROM rm_invoices AS i WHERE ${q.where} ORDER BY ${q.orderBy} LIMIT ${q.limit + 1}`.execute(db);
   return toPage(rows, q.limit, (r) =>

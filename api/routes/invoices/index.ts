@@ -172,11 +172,10 @@ const invoiceStatuses = [
   'credited',
   'written_off',
 ] as const;
-const minor = z
-  .string()
-  .regex(/^-?\d+$/)
-  .meta({ description: 'an amount in minor units (XOF: francs)' });
-const calendarDate = z.string().meta({ description: 'YYYY-MM-DD' });
+// The list's money and dates come from typed columns (bigint as text, to_char), so their patterns
+// are documented for clients but not re-checked on each of fifty rows at every answer.
+const minor = z.string().meta({ description: 'an amount in minor units (XOF: francs)', pattern: '^-?\\d+$' });
+const calendarDate = z.string().meta({ description: 'YYYY-MM-DD', pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 export const invoiceSummarySchema = z
   .object({
     invoiceId: z.string(),
