@@ -1,7 +1,9 @@
 // Proves the billing core end to end in a real browser against the running service: a super-admin
 // registers an organisation, starts a trial and converts it, the invoice is issued, the tenant admin
-// pays it through the sandbox provider, MRR moves on the analytics page, the PDF downloads, and a
-// tenant admin cannot open another tenant's invoice by its URL.
+// pays it through the sandbox provider and finds its organisation and invoices again after a full
+// page reload of the portal, the organisation page shows the payment, balance, risk and history, MRR
+// moves on the analytics page, the PDF downloads, and a tenant admin cannot open another tenant's
+// invoice by its URL.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +120,41 @@ describe('the billing core, end to end', () => {
     await page.getByRole('link', { name: 'Télécharger le PDF' }).click();
     const pdf = await readFile((await (await download).path()) ?? '');
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await page.context().close();
+  });
+
+  it('shows the tenant admin its organisation and invoices after a full page reload', async () => {
+    const page = await newPage();
+    await signIn(page, service.baseUrl, 'dsi@hpd.sn', password);
+    // A reload starts with no session known to the page: the portal waits for it rather than
+    // asking the API about tenant ''.
+    await page.goto(`${service.baseUrl}/portal`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Bienvenue, Hôpital Principal de Dakar' }).waitFor();
+    await snap(page, 'flow-06a-portal-reloaded');
+    await page.goto(`${service.baseUrl}/portal/invoices`);
+    await page.reload();
+    await page.locator(`main a[href="/portal/invoices/${invoiceId}"]`).waitFor();
+    await snap(page, 'flow-06b-portal-invoices-reloaded');
+    await page.context().close();
+  });
+
+  it('shows the back office the organisation’s payments, balance, risk and history', async () => {
+    const page = await newPage();
+    await signIn(page, service.baseUrl, 'admin@flow.sn', password);
+    await page.goto(`${service.baseUrl}/organisations/${tenantId}`);
+    const payments = page.locator('section', { has: page.getByRole('heading', { name: 'Paiements' }) });
+    await payments.getByRole('cell', { name: 'Réussi' }).waitFor();
+    await expect(page.getByTestId('balance').textContent()).resolves.toMatch(/Reste dû\s*0\sFCFA/);
+    // Paid in full: the lowest band, no points.
+    await expect(page.getByTestId('risk').textContent()).resolves.toMatch(/Faible · Score : 0\/100/);
+    const history = page.getByTestId('history');
+    await history.getByRole('cell', { name: /TenantRegistered/ }).waitFor();
+    await history
+      .getByRole('cell', { name: /InvoiceIssued/ })
+      .first()
+      .waitFor();
+    await snap(page, 'flow-06c-organisation-history');
     await page.context().close();
   });
 

@@ -290,6 +290,28 @@ export interface OverdueRisk {
   readonly dunning: TenantDunning;
 }
 
+/** `GET /api/v1/tenants/:id/balance`: what a tenant owes and what we owe it. */
+export interface CustomerBalance {
+  readonly tenantId: string;
+  readonly currency: string;
+  readonly receivableMinor: string;
+  readonly creditBalanceMinor: string;
+  readonly openInvoices: number;
+  readonly oldestDueOn: string | null;
+}
+
+/** `GET /api/v1/audit-trail` rows: one event, who caused it and when it happened. */
+export interface AuditTrailEntry {
+  readonly position: string;
+  readonly streamName: string;
+  readonly entityType: string;
+  readonly entityId: string;
+  readonly eventType: string;
+  readonly occurredAt: string;
+  readonly actorKind: string;
+  readonly actorId: string;
+}
+
 /** `GET /api/v1/users`. */
 export interface User {
   readonly userId: string;

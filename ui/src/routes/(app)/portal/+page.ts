@@ -13,7 +13,9 @@ async function optional<T>(path: string, fetcher: typeof fetch): Promise<T | nul
 }
 
 /** The tenant admin's own organisation: the session says which; the API enforces it. */
-export const load = (async ({ fetch, url }) => {
+export const load = (async ({ fetch, url, parent }) => {
+  // On a reload the layouts are still asking the API who is signed in: the tenant comes from there.
+  await parent();
   const tenantId = session.user?.tenantId ?? null;
   if (tenantId === null) return { tenant: null, invoices: null, subscriptions: null };
   const [tenant, invoices, subscriptions] = await Promise.all([

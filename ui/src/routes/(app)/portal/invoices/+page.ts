@@ -3,7 +3,9 @@ import { ApiError, api, toKitError, withQuery } from '$lib/api/client.ts';
 import type { InvoiceRow, Page } from '$lib/api/types.ts';
 import { session } from '$lib/session.svelte.ts';
 
-export const load = (async ({ fetch, url }) => {
+export const load = (async ({ fetch, url, parent }) => {
+  // On a reload the layouts are still asking the API who is signed in: the tenant comes from there.
+  await parent();
   const tenantId = session.user?.tenantId ?? '';
   try {
     const page = await api<Page<InvoiceRow>>(
