@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../../eventstore/port.ts';
 import type { SqlClient } from '../../eventstore/sql.ts';
-import { handles, PoisonEvent, type Projection } from './projection.ts';
+import { handledTypes, PoisonEvent, type Projection } from './projection.ts';
 import { ident, RowWriter } from './row-writer.ts';
 
 /** Maps a live table name to the quoted name to write: itself, or its shadow during a rebuild. */
@@ -21,8 +21,9 @@ export async function applyEvents(
 ): Promise<void> {
   const writer = new RowWriter(projection.tables);
   const relevant: RecordedEvent[] = [];
+  const types = handledTypes(projection);
   for (const event of events) {
-    if (!handles(projection, event.type)) continue;
+    if (types !== 'all' && !types.has(event.type)) continue;
     relevant.push(event);
     try {
       for (const op of projection.evolve(event)) writer.push(op);

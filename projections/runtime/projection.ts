@@ -70,13 +70,19 @@ export interface BatchContext {
 const eventTypeSets = new WeakMap<Projection, ReadonlySet<string>>();
 
 export function handles(projection: Projection, eventType: string): boolean {
-  if (projection.eventTypes === 'all') return true;
+  const types = handledTypes(projection);
+  return types === 'all' || types.has(eventType);
+}
+
+/** The event types a projection reads, as a set to test each event of a batch against. */
+export function handledTypes(projection: Projection): ReadonlySet<string> | 'all' {
+  if (projection.eventTypes === 'all') return 'all';
   let types = eventTypeSets.get(projection);
   if (types === undefined) {
     types = new Set(projection.eventTypes);
     eventTypeSets.set(projection, types);
   }
-  return types.has(eventType);
+  return types;
 }
 
 /** Small helpers so `evolve` functions read as data. */

@@ -92,18 +92,27 @@ export class RowWriter {
       string,
       { table: string; set: string[]; add: string[]; rows: Record<string, Value>[] }
     >();
+    // The group the last row of each table went to, with that row's columns in their order: rows
+    // built by the same code come in runs of one shape, recognised without building a key.
+    const lastOfTable = new Map<string, { columns: string[]; group: { rows: Record<string, Value>[] } }>();
     for (const entry of this.#pending.values()) {
       if (entry.row !== null) {
         // Rows built by the same code list their columns in the same order: group by that order
         // and sort only once per group (json_populate_recordset matches columns by name anyway).
         const columns = Object.keys(entry.row);
-        const shape = `${entry.table}\u0000${columns.join(',')}`;
-        let group = upserts.get(shape);
-        if (group === undefined) {
-          group = { table: entry.table, columns: columns.sort(), rows: [] };
-          upserts.set(shape, group);
+        const last = lastOfTable.get(entry.table);
+        if (last !== undefined && sameColumns(last.columns, columns)) {
+          last.group.rows.push(entry.row);
+        } else {
+          const shape = `${entry.table}\u0000${columns.join(',')}`;
+          let group = upserts.get(shape);
+          if (group === undefined) {
+            group = { table: entry.table, columns: [...columns].sort(), rows: [] };
+            upserts.set(shape, group);
+          }
+          group.rows.push(entry.row);
+          lastOfTable.set(entry.table, { columns, group });
         }
-        group.rows.push(entry.row);
       }
       const set = Object.keys(entry.set);
       const add = Object.keys(entry.add);
@@ -162,6 +171,12 @@ export class RowWriter {
     this.#pending.clear();
     return statements;
   }
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function ident(name: string): string {
