@@ -1,3 +1,4 @@
+import type { OverdueRisk } from './api/types.ts';
 import { roundMinor } from './format.ts';
 
 /**
@@ -26,4 +27,25 @@ export function revenueChurnRate(
   const negative = scaled < 0n;
   const digits = (negative ? -scaled : scaled).toString().padStart(7, '0');
   return `${negative ? '-' : ''}${digits.slice(0, -6)}.${digits.slice(-6)}`;
+}
+
+/** How many overdue invoices the overdue-risk route lists per tenant (its documented maximum). */
+export const overdueInvoicesListedMax = 10;
+
+/**
+ * The money past its due date in one currency: the sum of the overdue invoices each overdue-risk
+ * row lists (a row's own amount due also counts invoices not yet due). `complete` is false when
+ * the rows may not hold every overdue invoice — a tenant listed the maximum, or rows were left on
+ * another page — and the total is then a floor.
+ */
+export function overdueTotal(
+  rows: readonly Pick<OverdueRisk, 'dunning'>[],
+  currency: string,
+  moreRows: boolean,
+): { totalMinor: string; complete: boolean } {
+  const amounts = rows.flatMap((r) =>
+    r.dunning.overdueInvoices.filter((i) => i.currency === currency).map((i) => i.amountDueMinor),
+  );
+  const capped = rows.some((r) => r.dunning.overdueInvoices.length >= overdueInvoicesListedMax);
+  return { totalMinor: sumMinor(amounts), complete: !moreRows && !capped };
 }

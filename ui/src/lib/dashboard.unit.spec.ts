@@ -1,6 +1,7 @@
-// Proves the dashboard's exact sums and its revenue churn ratio from the metrics API's strings.
+// Proves the dashboard's exact sums, its revenue churn ratio from the metrics API's strings, and
+// its overdue total from the overdue invoices only (a floor when the list may be cut).
 import { describe, expect, it } from 'vitest';
-import { revenueChurnRate, sumMinor } from './dashboard.ts';
+import { overdueInvoicesListedMax, overdueTotal, revenueChurnRate, sumMinor } from './dashboard.ts';
 
 describe('sumMinor', () => {
   it.each([
@@ -22,5 +23,44 @@ describe('revenueChurnRate', () => {
     ['1041.5', { churn: '-1042' }, '1.000000'],
   ])('start %s, %j → %s', (start, byKind, expected) => {
     expect(revenueChurnRate(start, byKind)).toBe(expected);
+  });
+});
+
+describe('overdueTotal', () => {
+  const late = (amountDueMinor: string, currency = 'XOF') => ({
+    invoiceId: `inv-${amountDueMinor}`,
+    number: null,
+    currency,
+    dueOn: '2026-10-01',
+    amountDueMinor,
+    promise: null,
+  });
+  const row = (...invoices: ReturnType<typeof late>[]) => ({
+    dunning: { overdueInvoices: invoices, promise: null, lastReminder: null },
+  });
+  it.each([
+    ['no rows', [], false, { totalMinor: '0', complete: true }],
+    ['a tenant owing nothing late', [row()], false, { totalMinor: '0', complete: true }],
+    [
+      'two tenants',
+      [row(late('12700'), late('300')), row(late('1000'))],
+      false,
+      { totalMinor: '14000', complete: true },
+    ],
+    [
+      'another currency left out',
+      [row(late('12700'), late('50', 'EUR'))],
+      false,
+      { totalMinor: '12700', complete: true },
+    ],
+    ['rows on another page', [row(late('12700'))], true, { totalMinor: '12700', complete: false }],
+    [
+      'a tenant listing the maximum',
+      [row(...Array.from({ length: overdueInvoicesListedMax }, () => late('100')))],
+      false,
+      { totalMinor: '1000', complete: false },
+    ],
+  ])('%s', (_, rows, moreRows, expected) => {
+    expect(overdueTotal(rows, 'XOF', moreRows)).toEqual(expected);
   });
 });
