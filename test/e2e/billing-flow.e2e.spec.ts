@@ -1,9 +1,9 @@
 // Proves the billing core end to end in a real browser against the running service: a super-admin
 // registers an organisation, starts a trial and converts it, the invoice is issued, the tenant admin
 // pays it through the sandbox provider and finds its organisation and invoices again after a full
-// page reload of the portal, the organisation page shows the payment, balance, risk and history, MRR
-// moves on the analytics page, the PDF downloads, and a tenant admin cannot open another tenant's
-// invoice by its URL.
+// page reload of the portal, the organisation page shows the payment, balance, risk and history, the
+// invoice and payment exports download, MRR moves on the analytics page, the PDF downloads, and a
+// tenant admin cannot open another tenant's invoice by its URL.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +155,24 @@ describe('the billing core, end to end', () => {
       .first()
       .waitFor();
     await snap(page, 'flow-06c-organisation-history');
+    await page.context().close();
+  });
+
+  it('downloads the invoice and payment exports as CSV from the exports page', async () => {
+    const page = await newPage();
+    await signIn(page, service.baseUrl, 'admin@flow.sn', password);
+    await page.goto(`${service.baseUrl}/exports`);
+    for (const [label, header] of [
+      ['Factures (CSV)', 'issued_on,number,invoice_id,tenant_id,tenant_name'],
+      ['Paiements (CSV)', 'payment_date,payment_id,tenant_id,tenant_name'],
+    ] as const) {
+      const download = page.waitForEvent('download');
+      await page.getByRole('link', { name: label }).click();
+      const csv = await readFile((await (await download).path()) ?? '', 'utf8');
+      expect(csv.startsWith(header), csv.slice(0, 200)).toBe(true);
+      expect(csv).toContain('Hôpital Principal de Dakar');
+    }
+    await snap(page, 'flow-06d-exports');
     await page.context().close();
   });
 

@@ -448,9 +448,6 @@ export const fr = {
   'factor.usage_trend': 'Tendance d’usage',
   'exports.invoices': 'Factures (CSV)',
   'exports.payments': 'Paiements (CSV)',
-  'exports.tenants': 'Organisations (CSV)',
-  'exports.mrr': 'MRR quotidien (CSV)',
-  'exports.creditNotes': 'Avoirs (CSV)',
   'pay.reconFormat':
     'Colonnes attendues : reference, amount, currency, occurred_at (séparateur virgule ou point-virgule).',
   'pay.matched': 'Rapprochées',
@@ -922,9 +919,6 @@ export const en: Record<MessageKey, string> = {
   'factor.usage_trend': 'Usage trend',
   'exports.invoices': 'Invoices (CSV)',
   'exports.payments': 'Payments (CSV)',
-  'exports.tenants': 'Organisations (CSV)',
-  'exports.mrr': 'Daily MRR (CSV)',
-  'exports.creditNotes': 'Credit notes (CSV)',
   'pay.reconFormat':
     'Expected columns: reference, amount, currency, occurred_at (comma or semicolon separated).',
   'pay.matched': 'Matched',
