@@ -207,7 +207,10 @@ function requireDraft(state: InvoiceState): Draft | Refused {
     case 'overdue':
     case 'paid':
     case 'credited':
-      return refuse('invoice_not_draft', `an ${state.status} invoice never changes`);
+      return refuse(
+        'invoice_not_draft',
+        `the invoice is ${state.status.replace('_', ' ')}: once issued it never changes`,
+      );
     default:
       return assertNever(state, 'invoice state');
   }
