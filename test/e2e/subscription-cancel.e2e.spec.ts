@@ -1,0 +1,84 @@
+// Proves, in a real browser against the running service, that "cancel now" on a subscription asks
+// first: the dialog states that the subscription ends today with a credit note for the unused days,
+// dismissing it changes nothing, and only confirming cancels.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { essentialTerms } from '../../domain/catalog/default-catalog.ts';
+import { termsToJson } from '../../domain/catalog/plan.ts';
+import {
+  type ApiSession,
+  apiSession,
+  freshPage,
+  launchBrowser,
+  type Service,
+  senegalTenant,
+  signIn,
+  snap,
+  startService,
+} from './support/service.ts';
+
+const password = 'correct horse battery staple';
+let service: Service;
+let browser: Browser;
+let admin: ApiSession;
+let subscriptionId = '';
+
+beforeAll(async () => {
+  service = await startService();
+  await service.createUser('admin@cancel.sn', password, 'superadmin');
+  admin = await apiSession(service.baseUrl, 'admin@cancel.sn', password);
+  const plan = await admin.call('POST', '/api/v1/plans', {
+    planCode: 'essential',
+    terms: termsToJson(essentialTerms),
+  });
+  expect(plan.status).toBe(201);
+  const tenant = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
+    details: senegalTenant('Garage Résiliation SARL', 'compta@garage-resiliation.sn'),
+  });
+  expect(tenant.status).toBe(201);
+  const started = await admin.call<{ subscriptionId: string }>('POST', '/api/v1/subscriptions', {
+    tenantId: tenant.body.tenantId,
+    planCode: 'essential',
+    interval: 'monthly',
+    trial: false,
+  });
+  expect(started.status).toBe(201);
+  subscriptionId = started.body.subscriptionId;
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+const statusOf = async () =>
+  (await admin.call<{ status: string }>('GET', `/api/v1/subscriptions/${subscriptionId}`)).body.status;
+
+describe('cancelling a subscription now', () => {
+  it('asks first, stating the credit for unused days, and cancels only once confirmed', async () => {
+    const page = await freshPage(browser);
+    await signIn(page, service.baseUrl, 'admin@cancel.sn', password);
+    await page.goto(`${service.baseUrl}/subscriptions/${subscriptionId}`);
+    await page.getByRole('button', { name: 'Résilier immédiatement' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Résilier immédiatement ?' });
+    await dialog.waitFor();
+    await dialog.getByText('L’abonnement prend fin aujourd’hui').waitFor();
+    await dialog.getByText('Un avoir est émis pour les jours non utilisés').waitFor();
+    await snap(page, 'subscription-cancel-01-confirm');
+    await expect(statusOf()).resolves.toBe('active');
+
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(statusOf()).resolves.toBe('active');
+
+    await page.getByRole('button', { name: 'Résilier immédiatement' }).click();
+    await dialog.getByRole('button', { name: 'Résilier maintenant' }).click();
+    await page.getByText('Abonnement résilié.').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(statusOf()).resolves.toBe('canceled');
+    await page.locator('.badge.status-canceled').first().waitFor();
+    await snap(page, 'subscription-cancel-02-canceled');
+    await page.context().close();
+  });
+});
