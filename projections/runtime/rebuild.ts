@@ -293,8 +293,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   }
 }
 
-/** How many batches the log reader may run ahead of the slowest projection. */
-const batchesAheadMax = 2;
+/** How many batches the log reader may run ahead of the slowest projection (1: 386 MiB peak on a million events, 2: 428 MiB for 3 % more speed). */
+const batchesAheadMax = 1;
 
 /**
  * Feeds the same batches of the log to every projection, each at its own pace: a projection that
