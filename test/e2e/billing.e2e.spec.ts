@@ -121,7 +121,7 @@ describe('billing pages on a seeded history', () => {
     await cohorts.locator('.plot').scrollIntoViewIfNeeded();
     await snap(page, 'billing-04b-cohorts');
     await cohorts.getByRole('button', { name: 'Rétention du revenu' }).click();
-    await expect(cohorts.locator('h3').textContent()).resolves.toContain('Rétention du revenu');
+    await expect(cohorts.locator('h2').textContent()).resolves.toContain('Rétention du revenu');
     const download = page.waitForEvent('download');
     await cohorts.getByRole('button', { name: 'CSV des données' }).click();
     const csv = (await readFile((await (await download).path()) ?? '', 'utf8')).split('\r\n');
