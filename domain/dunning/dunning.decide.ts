@@ -72,6 +72,7 @@ export const promiseHorizonDaysMax = 90;
  */
 export const dunningRefusalCodes = [
   'reminder_already_sent',
+  'promise_in_force',
   'invoice_not_issued',
   'invoice_settled',
   'invoice_not_overdue',
@@ -109,6 +110,15 @@ function overdueProblem(invoice: InvoiceStanding, today: CalendarDate): Refused 
 function sendScheduled(command: SendReminder, state: DunningState): DunningDecision {
   if (state.stagesSent.includes(command.data.stage as 1 | 2 | 3)) {
     return refuse('reminder_already_sent', `reminder ${command.data.stage} was already sent`);
+  }
+  // The schedule waits while the tenant's promise to pay runs (to its date inclusive): reminding
+  // someone who has just said when they will pay only annoys them. A broken promise lets the
+  // schedule resume; an operator may still remind at any time.
+  if (state.promise !== null && !isBefore(state.promise.promisedOn, command.data.sentOn)) {
+    return refuse(
+      'promise_in_force',
+      `the tenant promised to pay by ${state.promise.promisedOn}; the schedule waits until then`,
+    );
   }
   return accept({
     type: 'ReminderSent',

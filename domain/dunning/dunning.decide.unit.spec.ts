@@ -106,6 +106,45 @@ describe('scheduled reminders', () => {
   });
 });
 
+/** A promise to pay the whole invoice by `promisedOn`, recorded on 20 January. */
+const promised = (promisedOn: string): DunningEvent => ({
+  type: 'PaymentPromised',
+  data: {
+    invoiceId: 'inv-1',
+    tenantId: 'ten-1',
+    promisedOn,
+    amount: { amountMinor: '17700', currency: 'XOF' },
+    amountDue: { amountMinor: '17700', currency: 'XOF' },
+    note: null,
+    recordedOn: '2026-01-20',
+    recordedBy: operator,
+    recordedAt: '2026-01-20T10:00:00.000Z',
+  },
+});
+
+describe('scheduled reminders and a promise to pay', () => {
+  it('given a promise to pay by the 23rd, when stage 2 falls due on the 23rd, then the schedule waits', () => {
+    spec(dunningDecider)
+      .given([scheduledSent(1), promised('2026-01-23')])
+      .when({ type: 'SendReminder', data: scheduled(2) })
+      .thenRefuses('promise_in_force');
+  });
+
+  it('given a promise to pay by the 22nd, broken, when stage 2 falls due on the 23rd, then it is sent', () => {
+    spec(dunningDecider)
+      .given([scheduledSent(1), promised('2026-01-22')])
+      .when({ type: 'SendReminder', data: scheduled(2) })
+      .thenEvents([scheduledSent(2)]);
+  });
+
+  it('given a promise in force, when an operator reminds, then the reminder is recorded', () => {
+    spec(dunningDecider)
+      .given([promised('2026-02-20')])
+      .when(remindNow())
+      .thenEvents([operatorReminder]);
+  });
+});
+
 describe('an operator’s reminder', () => {
   it('given an overdue invoice, when an operator reminds by SMS, then the reminder names the operator and the days late', () => {
     spec(dunningDecider)
@@ -185,6 +224,18 @@ describe('refusals, from the top rule down', () => {
       given: [scheduledSent(2)],
       when: { type: 'SendReminder', data: scheduled(2) },
       code: 'reminder_already_sent',
+    },
+    {
+      name: 'a scheduled stage sent twice while a promise runs',
+      given: [scheduledSent(2), promised('2026-02-01')],
+      when: { type: 'SendReminder', data: scheduled(2) },
+      code: 'reminder_already_sent',
+    },
+    {
+      name: 'a scheduled stage due while a promise runs',
+      given: [promised('2026-02-01')],
+      when: { type: 'SendReminder', data: scheduled(3) },
+      code: 'promise_in_force',
     },
     {
       name: 'a promise on a draft, in the past, for nothing',
