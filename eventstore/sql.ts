@@ -227,14 +227,20 @@ export async function createPglitePool(options: PgliteOptions = {}): Promise<Sql
  */
 export const preparedMarker = '/* prepared */';
 
+/** Prepared statements' names by their text, so the hot path hashes each text once. */
+const preparedNames = new Map<string, string>();
+/** Named limit: marked statements are few fixed shapes; past this the names are hashed again. */
+const preparedNamesMax = 1000;
+
 function statement(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
   const values = params as unknown[] | undefined;
   if (!text.startsWith(preparedMarker)) return { text, ...(values === undefined ? {} : { values }) };
-  return {
-    name: `p${createHash('sha1').update(text).digest('hex').slice(0, 20)}`,
-    text,
-    values: values ?? [],
-  };
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `p${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    if (preparedNames.size < preparedNamesMax) preparedNames.set(text, name);
+  }
+  return { name, text, values: values ?? [] };
 }
 
 function withoutUrlOptions(connectionString: string): string {
