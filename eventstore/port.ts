@@ -115,8 +115,16 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): Subscription;
   /** Hard delete: the stream can never be appended to again. */
   tombstone(streamName: string): Promise<void>;
-  /** The position of the last settled event in the log, or START when the log is empty. */
+  /**
+   * The position of the last settled event in the log, or START when the log is empty: what a
+   * reader can reach now. It may lag a moment behind an append that has just returned.
+   */
   headPosition(): Promise<GlobalPosition>;
+  /**
+   * The position of the last committed event, settled or not: at or after every append that
+   * returned before the call. A command answers it so a reader can wait until its effects show.
+   */
+  committedHead(): Promise<GlobalPosition>;
   /** Lists streams for verification, in name order, after `afterStreamName`. */
   listStreams(afterStreamName: string | null, maxCount: number): Promise<StreamSummary[]>;
   /** Answers quickly whether the backing store is reachable. */

@@ -519,6 +519,11 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
+  /** KurrentDB's log has no unsettled tail: what has been committed is readable at once. */
+  committedHead(): Promise<GlobalPosition> {
+    return this.headPosition();
+  }
+
   async headPosition(): Promise<GlobalPosition> {
     this.#assertOpen();
     // The last ledger event, not the last record: KurrentDB writes system events of its own, and

@@ -83,7 +83,7 @@ describe('PostgreSQL log: out-of-order commits', () => {
   it('given a lower-numbered event still uncommitted, a subscriber waits for it instead of passing it by', async () => {
     await held.query('BEGIN');
     await heldStore.append('slow', counted('slow', 1), 'no_stream'); // takes the lower global position
-    await t.store.append('fast', counted('fast', 2), 'no_stream'); // higher position, committed first
+    const fast = await t.store.append('fast', counted('fast', 2), 'no_stream'); // higher position, committed first
 
     // The hazard is real: a reader going by global position alone sees only the later event now.
     const naive = await t.pool.query<{ n: number }>(
@@ -93,6 +93,10 @@ describe('PostgreSQL log: out-of-order commits', () => {
 
     const whileOpen = await drain(t.store, START);
     expect(whileOpen.values).toEqual([]);
+    // A reader cannot reach `fast` yet, but the writer of `fast` is told a position that covers
+    // it: read-your-writes then waits for the slow append to settle instead of answering early.
+    expect((await t.store.headPosition()) < fast.position).toBe(true);
+    expect((await t.store.committedHead()) >= fast.position).toBe(true);
 
     await held.query('COMMIT');
     const afterCommit = await drain(t.store, whileOpen.position, 2);

@@ -354,6 +354,17 @@ export class PostgresEventStore implements EventStore {
     return row === undefined ? START : encodePosition(row.tx, row.gp);
   }
 
+  async committedHead(): Promise<GlobalPosition> {
+    // No horizon here: an append that committed is visible to this snapshot even while an older
+    // one is still in flight, and the caller needs a position at or after its own events.
+    const { rows } = await this.#pool.query<{ tx: string; gp: string }>(
+      `SELECT transaction_id::text AS tx, global_position::text AS gp FROM ledger_events
+        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    return row === undefined ? START : encodePosition(row.tx, row.gp);
+  }
+
   async listStreams(afterStreamName: string | null, maxCount: number): Promise<StreamSummary[]> {
     const { rows } = await this.#pool.query<{ stream_name: string; revision: string; head_hash: string }>(
       `SELECT stream_name, revision::text AS revision, head_hash FROM ledger_streams

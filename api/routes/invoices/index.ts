@@ -524,7 +524,7 @@ export const invoiceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, op
       }
       // The use case spans the invoice, its AV series and the customer's balance: the head of the
       // log is at or after all of them, which is what read-your-writes needs.
-      const head = await ledger.store.headPosition();
+      const head = await ledger.store.committedHead();
       return reply.code(201).send({
         creditNote,
         toCustomerBalance: json(outcome.value.toCustomerBalance),

@@ -327,7 +327,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       );
       if (!outcome.ok) throw refusalOf(outcome.refusal);
       const { paymentId, allocation } = outcome.value;
-      const head = await ledger.store.headPosition();
+      const head = await ledger.store.committedHead();
       return reply.code(201).send({
         paymentId,
         position: head === '' ? null : head,

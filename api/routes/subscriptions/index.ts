@@ -141,7 +141,7 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
     position: z.string().nullable(),
   });
   const present = async (done: SubscriptionDone & { timing?: 'immediately' | 'at_period_end' }) => {
-    const head = await ledger.store.headPosition();
+    const head = await ledger.store.committedHead();
     return {
       subscriptionId: done.subscriptionId,
       status: done.status,
