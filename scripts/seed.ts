@@ -290,7 +290,15 @@ export function writeThroughCache(store: EventStore): EventStore {
   for (const [name, value] of Object.entries({ readStream: read, append, listStreams, streamRevision })) {
     Object.defineProperty(cache, name, { value });
   }
-  for (const method of ['readAll', 'subscribe', 'tombstone', 'headPosition', 'committedHead', 'ping', 'close'] as const) {
+  for (const method of [
+    'readAll',
+    'subscribe',
+    'tombstone',
+    'headPosition',
+    'committedHead',
+    'ping',
+    'close',
+  ] as const) {
     Object.defineProperty(cache, method, {
       value: (store[method] as (...a: unknown[]) => unknown).bind(store),
     });
