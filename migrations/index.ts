@@ -8,6 +8,7 @@ import * as auditStreams from './2026_11_25_1740_audit_streams.ts';
 import * as invoiceListIndexes from './2026_11_25_1750_invoice_list_indexes.ts';
 import * as mrrDayTotals from './2026_11_25_1800_mrr_day_totals.ts';
 import * as dunning from './2026_11_25_1810_dunning.ts';
+import * as readModelCollation from './2026_11_25_1900_read_model_collation.ts';
 import * as apiAccess from './2026_11_25_1630_api_access.ts';
 
 /**
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1750_invoice_list_indexes': invoiceListIndexes,
   '2026_11_25_1800_mrr_day_totals': mrrDayTotals,
   '2026_11_25_1810_dunning': dunning,
+  '2026_11_25_1900_read_model_collation': readModelCollation,
   '2026_11_25_1630_api_access': apiAccess,
 };
 

@@ -3,7 +3,7 @@ import type { EventStore, GlobalPosition, RecordedEvent } from '../../eventstore
 import type { SqlClient, SqlPool } from '../../eventstore/sql.ts';
 import { applyEvents, type TableResolver } from './apply.ts';
 import { acquireLeases, registerProjections, releaseLeases } from './checkpoints.ts';
-import type { Projection } from './projection.ts';
+import type { Projection, TableSpec } from './projection.ts';
 import { ident } from './row-writer.ts';
 import { eventsPerBatchMax, ProjectionRunner } from './runner.ts';
 
@@ -79,11 +79,20 @@ export async function tableChecksum(db: SqlClient, table: string): Promise<Table
  * Shadow tables start with the live table's columns, defaults and checks but only its primary key
  * (the upserts need it): maintaining every secondary index row by row costs more than building it
  * once over the loaded table, which `finishShadows` does before the swap.
+ *
+ * On a server, a shadow whose rows are rewritten as the log goes by is unlogged while it loads
+ * (logging every version of a row would multiply the WAL) and made durable in one copy at the end.
+ * An insert-only shadow writes each row once, so it is logged from the start: the WAL it needs is
+ * written during the load, when the disk is idle, instead of in the final copy everything waits for.
  */
+const unloggedWhileLoading = (pool: SqlPool, table: TableSpec) =>
+  pool.backend === 'postgres' && table.insertOnly !== true;
+
 async function createShadows(pool: SqlPool, projections: readonly Projection[]): Promise<void> {
-  const unlogged = pool.backend === 'postgres' ? 'UNLOGGED ' : '';
   for (const projection of projections) {
-    for (const { name, key } of projection.tables) {
+    for (const table of projection.tables) {
+      const { name, key } = table;
+      const unlogged = unloggedWhileLoading(pool, table) ? 'UNLOGGED ' : '';
       await pool.query(`DROP TABLE IF EXISTS ${shadowTables(name)}`);
       await pool.query(
         `CREATE ${unlogged}TABLE ${shadowTables(name)} (LIKE ${ident(name)} INCLUDING ALL EXCLUDING INDEXES)`,
@@ -107,57 +116,96 @@ const lookupIndexName = (table: string, i: number) => `${table.slice(0, 40)}_loo
  */
 const indexBuildMemory = '256MB';
 
-/** Index builds running at once while the shadows are finished (each on its own connection). */
+/** Statements running at once while the shadows are finished (each on its own connection). */
 const indexBuildsAtOnce = 3;
 
 /**
- * Readies the loaded shadows for the swap: drops the lookup indexes the load needed, makes the
- * unlogged shadows durable (one sequential copy of each table into the WAL instead of a WAL record
- * per row written), then builds the live tables' other indexes under temporary names the swap
- * renames, a few at a time across every table (the audit trail alone has six).
+ * Readies the loaded shadows for the swap: drops the lookup indexes the load needed, makes each
+ * unlogged shadow durable (one sequential copy of the table into the WAL instead of a WAL record
+ * per row written), then builds the live table's other indexes under temporary names the swap
+ * renames. Work runs `indexBuildsAtOnce` statements at a time, biggest table first, and a table's
+ * index builds go ahead of everything else as soon as it is durable (making a table durable
+ * rewrites its indexes, so they come after): the audit trail, the largest table by far, sets the
+ * pace, and the small tables fill the gaps around it.
  */
 async function finishShadows(pool: SqlPool, projections: readonly Projection[]): Promise<void> {
+  const tables = projections.flatMap((p) => p.tables);
+  for (const { name, lookups = [] } of tables)
+    for (const i of lookups.keys())
+      await pool.query(`DROP INDEX IF EXISTS ${ident(lookupIndexName(name, i))}`);
+  const sizes = new Map<string, number>();
+  if (pool.backend === 'postgres') {
+    const { rows } = await pool.query<{ name: string; bytes: string }>(
+      `SELECT t.name, pg_total_relation_size(format('%I', t.name || $2)::regclass)::text AS bytes
+         FROM unnest($1::text[]) AS t(name)`,
+      [tables.map((t) => t.name), shadowSuffix],
+    );
+    for (const row of rows) sizes.set(row.name, Number(row.bytes));
+  }
+  const bySize = [...tables].sort((a, b) => (sizes.get(b.name) ?? 0) - (sizes.get(a.name) ?? 0));
+  const slots = new Slots(indexBuildsAtOnce);
   await Promise.all(
-    projections.map(async (projection) => {
-      for (const { name, lookups = [] } of projection.tables) {
-        for (const i of lookups.keys())
-          await pool.query(`DROP INDEX IF EXISTS ${ident(lookupIndexName(name, i))}`);
-        if (pool.backend === 'postgres') await pool.query(`ALTER TABLE ${shadowTables(name)} SET LOGGED`);
-      }
-    }),
-  );
-  const builds: string[] = [];
-  for (const projection of projections) builds.push(...(await missingIndexes(pool, projection)));
-  const next = () => builds.shift();
-  await Promise.all(
-    Array.from({ length: Math.min(indexBuildsAtOnce, builds.length) }, async () => {
-      for (let statement = next(); statement !== undefined; statement = next()) {
-        await pool.transaction(async (tx) => {
-          if (pool.backend === 'postgres')
-            await tx.query(`SET LOCAL maintenance_work_mem = '${indexBuildMemory}'`);
-          await tx.query(statement);
-        });
-      }
+    bySize.map(async (table, rank) => {
+      const { name } = table;
+      if (unloggedWhileLoading(pool, table))
+        await slots.run(rank, () => pool.query(`ALTER TABLE ${shadowTables(name)} SET LOGGED`));
+      const statements = await missingIndexes(pool, name);
+      await Promise.all(
+        statements.map((statement) =>
+          // An index build goes before any table still to be made durable.
+          slots.run(rank - bySize.length, () =>
+            pool.transaction(async (tx) => {
+              if (pool.backend === 'postgres')
+                await tx.query(`SET LOCAL maintenance_work_mem = '${indexBuildMemory}'`);
+              await tx.query(statement);
+            }),
+          ),
+        ),
+      );
     }),
   );
 }
 
-/** The CREATE INDEX statements that give a projection's shadows the live tables' other indexes. */
-async function missingIndexes(db: SqlClient, projection: Projection): Promise<string[]> {
-  const statements: string[] = [];
-  for (const { name } of projection.tables) {
-    const shadow = await indexes(db, shadowName(name));
-    const { rows } = await db.query<{ indexname: string; indexdef: string }>(
-      'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1',
-      [name],
-    );
-    for (const { indexname, indexdef } of rows) {
-      const match = /^(CREATE (?:UNIQUE )?INDEX )\S+ ON \S+ (.*)$/.exec(indexdef);
-      if (match === null) throw new Error(`cannot read the definition of index ${indexname}: ${indexdef}`);
-      if (shadow.has(match[2]!)) continue;
-      const temporary = `${indexname.slice(0, 50)}${shadowSuffix}`;
-      statements.push(`${match[1]}${ident(temporary)} ON ${shadowTables(name)} ${match[2]}`);
+/** At most `size` tasks at once; a waiting task with a lower rank starts first. */
+class Slots {
+  #free: number;
+  readonly #waiting: { rank: number; start: () => void }[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async run<T>(rank: number, task: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free -= 1;
+    else
+      await new Promise<void>((start) => {
+        this.#waiting.push({ rank, start });
+        this.#waiting.sort((a, b) => a.rank - b.rank);
+      });
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next === undefined) this.#free += 1;
+      else next.start();
     }
+  }
+}
+
+/** The CREATE INDEX statements that give a table's shadow the live table's other indexes. */
+async function missingIndexes(db: SqlClient, name: string): Promise<string[]> {
+  const statements: string[] = [];
+  const shadow = await indexes(db, shadowName(name));
+  const { rows } = await db.query<{ indexname: string; indexdef: string }>(
+    'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1',
+    [name],
+  );
+  for (const { indexname, indexdef } of rows) {
+    const match = /^(CREATE (?:UNIQUE )?INDEX )\S+ ON \S+ (.*)$/.exec(indexdef);
+    if (match === null) throw new Error(`cannot read the definition of index ${indexname}: ${indexdef}`);
+    if (shadow.has(match[2]!)) continue;
+    const temporary = `${indexname.slice(0, 50)}${shadowSuffix}`;
+    statements.push(`${match[1]}${ident(temporary)} ON ${shadowTables(name)} ${match[2]}`);
   }
   return statements;
 }
