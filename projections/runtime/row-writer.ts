@@ -23,18 +23,28 @@ interface Pending {
 export class RowWriter {
   readonly #specs: ReadonlyMap<string, TableSpec>;
   readonly #pending = new Map<string, Pending>();
+  /**
+   * Rows of insert-only tables, in order: each is written once and never merged, so it skips the
+   * pending map (no key to build, no copy kept) — the audit trail is a row per event.
+   */
+  readonly #inserts: { readonly table: string; readonly row: Row }[] = [];
 
   constructor(tables: readonly TableSpec[]) {
     this.#specs = new Map(tables.map((t) => [t.name, t]));
   }
 
   get size(): number {
-    return this.#pending.size;
+    return this.#pending.size + this.#inserts.length;
   }
 
   push(op: RowOp): void {
     const spec = this.#specs.get(op.table);
     if (spec === undefined) throw new Error(`table ${op.table} is not one of the projection's tables`);
+    if (spec.insertOnly === true) {
+      if (op.kind !== 'upsert') throw new Error(`${op.table} is insert-only: its rows are never patched`);
+      this.#inserts.push({ table: op.table, row: op.row });
+      return;
+    }
     const source = op.kind === 'upsert' ? op.row : op.key;
     // The pending map is keyed by table and key values joined with control characters (never in
     // ids or positions): a rebuild pushes millions of operations, and building a JSON array per
@@ -95,25 +105,27 @@ export class RowWriter {
     // The group the last row of each table went to, with that row's columns in their order: rows
     // built by the same code come in runs of one shape, recognised without building a key.
     const lastOfTable = new Map<string, { columns: string[]; group: { rows: Record<string, Value>[] } }>();
-    for (const entry of this.#pending.values()) {
-      if (entry.row !== null) {
-        // Rows built by the same code list their columns in the same order: group by that order
-        // and sort only once per group (json_populate_recordset matches columns by name anyway).
-        const columns = Object.keys(entry.row);
-        const last = lastOfTable.get(entry.table);
-        if (last !== undefined && sameColumns(last.columns, columns)) {
-          last.group.rows.push(entry.row);
-        } else {
-          const shape = `${entry.table}\u0000${columns.join(',')}`;
-          let group = upserts.get(shape);
-          if (group === undefined) {
-            group = { table: entry.table, columns: [...columns].sort(), rows: [] };
-            upserts.set(shape, group);
-          }
-          group.rows.push(entry.row);
-          lastOfTable.set(entry.table, { columns, group });
-        }
+    const addRow = (table: string, row: Record<string, Value>) => {
+      // Rows built by the same code list their columns in the same order: group by that order
+      // and sort only once per group (json_populate_recordset matches columns by name anyway).
+      const columns = Object.keys(row);
+      const last = lastOfTable.get(table);
+      if (last !== undefined && sameColumns(last.columns, columns)) {
+        last.group.rows.push(row);
+        return;
       }
+      const shape = `${table}\u0000${columns.join(',')}`;
+      let group = upserts.get(shape);
+      if (group === undefined) {
+        group = { table, columns: [...columns].sort(), rows: [] };
+        upserts.set(shape, group);
+      }
+      group.rows.push(row);
+      lastOfTable.set(table, { columns, group });
+    };
+    for (const { table, row } of this.#inserts) addRow(table, row);
+    for (const entry of this.#pending.values()) {
+      if (entry.row !== null) addRow(entry.table, entry.row);
       const set = Object.keys(entry.set);
       const add = Object.keys(entry.add);
       if (set.length + add.length > 0) {
@@ -169,6 +181,7 @@ export class RowWriter {
       }
     }
     this.#pending.clear();
+    this.#inserts.length = 0;
     return statements;
   }
 }
