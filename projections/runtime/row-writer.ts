@@ -6,11 +6,14 @@ export const rowsPerStatementMax = 5000;
 
 interface Pending {
   readonly table: string;
-  readonly key: Row;
+  /** Where the key's values are read: the first operation's row or key (never changed). */
+  readonly keySource: Row;
   /** Set when the batch inserts (or overwrites) the row: later patches fold into it. */
   row: Record<string, Value> | null;
-  set: Record<string, Value>;
-  add: Record<string, bigint>;
+  /** False while `row` is still the object `evolve` returned: it is copied before any change. */
+  owned: boolean;
+  set: Record<string, Value> | null;
+  add: Record<string, bigint> | null;
 }
 
 /**
@@ -22,7 +25,13 @@ interface Pending {
  */
 export class RowWriter {
   readonly #specs: ReadonlyMap<string, TableSpec>;
-  readonly #pending = new Map<string, Pending>();
+  /**
+   * Pending changes by table, then by key: a single-column key's own value is the map key, so the
+   * common case builds no string; several columns are joined with a control character (never in
+   * ids or positions). A rebuild pushes millions of operations: every allocation here shows.
+   */
+  readonly #pending = new Map<string, Map<string, Pending>>();
+  #pendingCount = 0;
   /**
    * Rows of insert-only tables, in order: each is written once and never merged, so it skips the
    * pending map (no key to build, no copy kept) — the audit trail is a row per event.
@@ -34,7 +43,7 @@ export class RowWriter {
   }
 
   get size(): number {
-    return this.#pending.size + this.#inserts.length;
+    return this.#pendingCount + this.#inserts.length;
   }
 
   push(op: RowOp): void {
@@ -46,53 +55,73 @@ export class RowWriter {
       return;
     }
     const source = op.kind === 'upsert' ? op.row : op.key;
-    // The pending map is keyed by table and key values joined with control characters (never in
-    // ids or positions): a rebuild pushes millions of operations, and building a JSON array per
-    // operation was a measurable share of its time.
-    const key: Record<string, Value> = {};
-    let id = op.table;
-    for (const column of spec.key) {
+    let id = '';
+    for (let i = 0; i < spec.key.length; i += 1) {
+      const column = spec.key[i]!;
       const value = source[column];
       if (value === undefined || value === null)
         throw new Error(`${op.table}: key column ${column} is missing`);
-      key[column] = value;
-      id += `\u0000${typeof value === 'string' ? value : JSON.stringify(value)}`;
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      id = i === 0 ? text : `${id}\u0000${text}`;
     }
-    let entry = this.#pending.get(id);
+    let rows = this.#pending.get(op.table);
+    if (rows === undefined) {
+      rows = new Map();
+      this.#pending.set(op.table, rows);
+    }
+    let entry = rows.get(id);
     if (entry === undefined) {
+      this.#pendingCount += 1;
       if (op.kind === 'upsert') {
         // The common case of a rebuild: the first operation on a row inserts it whole.
-        this.#pending.set(id, { table: op.table, key, row: { ...op.row }, set: {}, add: {} });
+        rows.set(id, { table: op.table, keySource: op.row, row: op.row, owned: false, set: null, add: null });
         return;
       }
-      entry = { table: op.table, key, row: null, set: {}, add: {} };
-      this.#pending.set(id, entry);
+      entry = { table: op.table, keySource: op.key, row: null, owned: false, set: null, add: null };
+      rows.set(id, entry);
     }
     if (op.kind === 'upsert') {
-      const row: Record<string, Value> =
-        entry.row === null ? { ...entry.set, ...op.row } : Object.assign(entry.row, entry.set, op.row);
-      for (const column in entry.add) if (column in op.row) delete entry.add[column];
-      entry.row = row;
-      entry.set = {};
+      entry.row =
+        entry.row === null || !entry.owned
+          ? { ...entry.row, ...entry.set, ...op.row }
+          : Object.assign(entry.row, entry.set, op.row);
+      entry.owned = true;
+      if (entry.add !== null) for (const column in entry.add) if (column in op.row) delete entry.add[column];
+      entry.set = null;
       return;
+    }
+    if (entry.row !== null && !entry.owned) {
+      entry.row = { ...entry.row };
+      entry.owned = true;
     }
     if (op.set !== undefined) {
       for (const column in op.set) {
         const value = op.set[column]!;
-        if (column in entry.add) delete entry.add[column];
+        if (entry.add !== null && column in entry.add) delete entry.add[column];
         if (entry.row !== null) entry.row[column] = value;
-        else entry.set[column] = value;
+        else (entry.set ??= {})[column] = value;
       }
     }
     if (op.add !== undefined) {
       for (const column in op.add) {
         const delta = op.add[column]!;
         const target =
-          entry.row !== null && column in entry.row ? entry.row : column in entry.set ? entry.set : null;
+          entry.row !== null && column in entry.row
+            ? entry.row
+            : entry.set !== null && column in entry.set
+              ? entry.set
+              : null;
         if (target !== null) target[column] = (BigInt(String(target[column] ?? '0')) + delta).toString();
-        else entry.add[column] = (entry.add[column] ?? 0n) + delta;
+        else {
+          const add = (entry.add ??= {});
+          add[column] = (add[column] ?? 0n) + delta;
+        }
       }
     }
+  }
+
+  *#entries(): Generator<Pending> {
+    for (const rows of this.#pending.values()) yield* rows.values();
   }
 
   /** Writes everything pending through `tx`; `resolve` maps a table to its quoted SQL name. */
@@ -124,10 +153,11 @@ export class RowWriter {
       lastOfTable.set(table, { columns, group });
     };
     for (const { table, row } of this.#inserts) addRow(table, row);
-    for (const entry of this.#pending.values()) {
+    for (const entry of this.#entries()) {
       if (entry.row !== null) addRow(entry.table, entry.row);
-      const set = Object.keys(entry.set);
-      const add = Object.keys(entry.add);
+      if (entry.set === null && entry.add === null) continue;
+      const set = entry.set === null ? [] : Object.keys(entry.set);
+      const add = entry.add === null ? [] : Object.keys(entry.add);
       if (set.length + add.length > 0) {
         set.sort();
         add.sort();
@@ -137,8 +167,10 @@ export class RowWriter {
           group = { table: entry.table, set, add, rows: [] };
           patches.set(shape, group);
         }
-        const row: Record<string, Value> = { ...entry.key, ...entry.set };
-        for (const column of add) row[column] = entry.add[column]!.toString();
+        const row: Record<string, Value> = {};
+        for (const column of this.#specs.get(entry.table)!.key) row[column] = entry.keySource[column]!;
+        Object.assign(row, entry.set);
+        for (const column of add) row[column] = entry.add![column]!.toString();
         group.rows.push(row);
       }
     }
@@ -181,6 +213,7 @@ export class RowWriter {
       }
     }
     this.#pending.clear();
+    this.#pendingCount = 0;
     this.#inserts.length = 0;
     return statements;
   }
