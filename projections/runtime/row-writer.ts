@@ -99,7 +99,10 @@ export class RowWriter {
         const value = op.set[column]!;
         if (entry.add !== null && column in entry.add) delete entry.add[column];
         if (entry.row !== null) entry.row[column] = value;
-        else (entry.set ??= {})[column] = value;
+        else {
+          entry.set ??= {};
+          entry.set[column] = value;
+        }
       }
     }
     if (op.add !== undefined) {
@@ -113,8 +116,8 @@ export class RowWriter {
               : null;
         if (target !== null) target[column] = (BigInt(String(target[column] ?? '0')) + delta).toString();
         else {
-          const add = (entry.add ??= {});
-          add[column] = (add[column] ?? 0n) + delta;
+          entry.add ??= {};
+          entry.add[column] = (entry.add[column] ?? 0n) + delta;
         }
       }
     }
