@@ -4,10 +4,10 @@ import type { GlobalPosition } from '../port.ts';
  * PostgreSQL log positions are the pair (transaction id, global position), encoded as two
  * zero-padded decimal numbers so that string order is log order.
  */
-const WIDTH = 20;
+export const positionWidth = 20;
 
 export function encodePosition(transactionId: string, globalPosition: string): GlobalPosition {
-  return `${transactionId.padStart(WIDTH, '0')}:${globalPosition.padStart(WIDTH, '0')}`;
+  return `${transactionId.padStart(positionWidth, '0')}:${globalPosition.padStart(positionWidth, '0')}`;
 }
 
 export function decodePosition(position: GlobalPosition): { transactionId: string; globalPosition: string } {

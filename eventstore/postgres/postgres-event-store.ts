@@ -20,7 +20,7 @@ import type {
 } from '../port.ts';
 import { START } from '../port.ts';
 import type { SqlPool } from '../sql.ts';
-import { decodePosition, encodePosition } from './position.ts';
+import { decodePosition, encodePosition, positionWidth } from './position.ts';
 
 /** The NOTIFY channel that wakes subscribers in other processes. */
 export const EVENTS_CHANNEL = 'ledger_events';
@@ -41,8 +41,7 @@ const eventsPerReadDefault = 1000;
 const subscriptionBatchDefault = 500;
 
 interface EventRow {
-  tx: string;
-  gp: string;
+  position: string;
   stream_name: string;
   revision: string;
   event_id: string;
@@ -61,7 +60,13 @@ interface EventRow {
  */
 const recordedAtText = `to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
 
-const selectColumns = `transaction_id::text AS tx, global_position::text AS gp, stream_name, revision::text AS revision,
+/**
+ * The position as `encodePosition` writes it, built by the server: two padded strings and their
+ * concatenation per event were a visible share of reading the log in Node.
+ */
+const positionText = `lpad(transaction_id::text, ${positionWidth}, '0') || ':' || lpad(global_position::text, ${positionWidth}, '0') AS position`;
+
+const selectColumns = `${positionText}, stream_name, revision::text AS revision,
   event_id::text AS event_id, event_type, schema_version, data, metadata, ${recordedAtText}, hash`;
 
 /**
@@ -236,7 +241,7 @@ export class PostgresEventStore implements EventStore {
     const match = conditions.join(' AND ');
     // Rows the filter drops are still scanned (to advance the position) but their bodies stay home.
     const columns = hasFilter
-      ? `transaction_id::text AS tx, global_position::text AS gp, (${match}) AS matched,
+      ? `${positionText}, (${match}) AS matched,
          CASE WHEN ${match} THEN stream_name END AS stream_name, revision::text AS revision,
          event_id::text AS event_id, event_type, schema_version,
          CASE WHEN ${match} THEN data END AS data, CASE WHEN ${match} THEN metadata END AS metadata,
@@ -254,7 +259,7 @@ export class PostgresEventStore implements EventStore {
     return {
       events,
       scanned: rows.length,
-      lastScanned: last === undefined ? null : encodePosition(last.tx, last.gp),
+      lastScanned: last === undefined ? null : last.position,
     };
   }
 
@@ -403,7 +408,7 @@ export class PostgresEventStore implements EventStore {
       storedData: row.data,
       metadata: row.metadata as RecordedEvent['metadata'],
       recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : String(row.recorded_at),
-      position: encodePosition(row.tx, row.gp),
+      position: row.position,
       hash: row.hash,
     };
   }
