@@ -116,16 +116,19 @@ export const customerBalancesProjection: Projection = {
       `INSERT INTO ${context.table(balances)} AS b
          (tenant_id, currency, invoiced_minor, paid_minor, credited_minor, written_off_minor, receivable_minor,
           open_invoices, oldest_due_on)
-       SELECT i.tenant_id, min(i.currency),
-              coalesce(sum(i.total_minor) FILTER (WHERE i.issued), 0),
-              coalesce(sum(i.paid_minor), 0), coalesce(sum(i.credited_minor), 0),
-              coalesce(sum(i.written_off_minor), 0),
-              coalesce(sum(i.amount_due_minor) FILTER (WHERE i.issued), 0),
-              count(*) FILTER (WHERE i.issued AND i.amount_due_minor > 0),
-              min(i.due_on) FILTER (WHERE i.issued AND i.amount_due_minor > 0)
-         FROM ${inv} AS i
-        WHERE i.tenant_id IN (SELECT DISTINCT tenant_id FROM ${inv} WHERE invoice_id = ANY($1::text[]))
-        GROUP BY i.tenant_id
+       SELECT t.tenant_id, a.*
+         FROM (SELECT DISTINCT tenant_id FROM ${inv} WHERE invoice_id = ANY($1::text[])) AS t
+        -- Tenant by tenant through its index: a join over the whole table would read every
+        -- invoice of every tenant on each batch of a rebuild, which grows with the log.
+        CROSS JOIN LATERAL (
+          SELECT min(i.currency),
+                 coalesce(sum(i.total_minor) FILTER (WHERE i.issued), 0),
+                 coalesce(sum(i.paid_minor), 0), coalesce(sum(i.credited_minor), 0),
+                 coalesce(sum(i.written_off_minor), 0),
+                 coalesce(sum(i.amount_due_minor) FILTER (WHERE i.issued), 0),
+                 count(*) FILTER (WHERE i.issued AND i.amount_due_minor > 0),
+                 min(i.due_on) FILTER (WHERE i.issued AND i.amount_due_minor > 0)
+            FROM ${inv} AS i WHERE i.tenant_id = t.tenant_id) AS a
        ON CONFLICT (tenant_id) DO UPDATE SET
          invoiced_minor = EXCLUDED.invoiced_minor, paid_minor = EXCLUDED.paid_minor,
          credited_minor = EXCLUDED.credited_minor, written_off_minor = EXCLUDED.written_off_minor,
