@@ -147,7 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     maxAge: 600,
   });
 
-  installAuth(app, ledger.db);
+  installAuth(app, ledger.db, now);
   await app.register(fastifyRateLimit, {
     global: true,
     hook: 'preParsing',

@@ -36,8 +36,11 @@ function bearer(request: FastifyRequest): string | null {
   return match[1]!;
 }
 
-async function authenticate(db: Kysely<any>, request: FastifyRequest): Promise<Principal | null> {
-  const now = new Date();
+async function authenticate(
+  db: Kysely<any>,
+  request: FastifyRequest,
+  now: Date,
+): Promise<Principal | null> {
   const token = bearer(request);
   if (token !== null) {
     if (!token.startsWith(tokenPrefix) || token.length > tokenLengthMax) {
@@ -85,7 +88,12 @@ async function authenticate(db: Kysely<any>, request: FastifyRequest): Promise<P
  * resolved from a Bearer token or the session cookie, then the route's permission is checked.
  * A route that declares nothing needs a signed-in caller; `public` routes need nothing.
  */
-export function installAuth(app: FastifyInstance, db: Kysely<any>): void {
+/**
+ * `now` is the app's clock, the one sign-in dates sessions with: a session is judged by the same
+ * clock that set its expiry (in tests a fixed instant; a real clock here made every session look
+ * expired once the fixed instant was more than a session's lifetime behind the wall clock).
+ */
+export function installAuth(app: FastifyInstance, db: Kysely<any>, now: () => Date): void {
   const touched = new Map<string, number>();
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
@@ -95,10 +103,10 @@ export function installAuth(app: FastifyInstance, db: Kysely<any>): void {
       config.public === true || request.is404 || (request.routeOptions.url ?? '').startsWith('/api/docs');
     if (isPublic) {
       // Public routes still learn who calls when credentials are sent (sign-out, rate limits).
-      request.principal = await authenticate(db, request).catch(() => null);
+      request.principal = await authenticate(db, request, now()).catch(() => null);
       return;
     }
-    const principal = await authenticate(db, request);
+    const principal = await authenticate(db, request, now());
     if (principal === null) throw unauthenticated();
     request.principal = principal;
     if (config.permission !== undefined && !can(principal, config.permission)) {

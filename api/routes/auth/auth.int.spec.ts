@@ -7,7 +7,7 @@ import {
   resolveSessionForRequest,
   sessionReuseMs,
 } from '../../auth/accounts.ts';
-import { type TestApi, testApi, testPassword } from '../../testing.ts';
+import { type TestApi, testApi, testNow, testPassword } from '../../testing.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -160,7 +160,7 @@ describe('a session', () => {
     });
     const signedIn = await signIn('reuse@example.test', testPassword, '10.9.0.9');
     const sessionId = signedIn.cookies.find((c) => c.name === 'ledger_session')!.value;
-    const t0 = new Date();
+    const t0 = testNow; // the app's clock, which dated the session
     expect(await resolveSessionForRequest(api.ledger.db, sessionId, t0, true)).not.toBeNull();
     await api.database.pool.query('UPDATE api_sessions SET revoked_at = now()');
     expect(await resolveSessionForRequest(api.ledger.db, sessionId, t0, true)).not.toBeNull();
