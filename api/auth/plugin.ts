@@ -36,11 +36,7 @@ function bearer(request: FastifyRequest): string | null {
   return match[1]!;
 }
 
-async function authenticate(
-  db: Kysely<any>,
-  request: FastifyRequest,
-  now: Date,
-): Promise<Principal | null> {
+async function authenticate(db: Kysely<any>, request: FastifyRequest, now: Date): Promise<Principal | null> {
   const token = bearer(request);
   if (token !== null) {
     if (!token.startsWith(tokenPrefix) || token.length > tokenLengthMax) {
