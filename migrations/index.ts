@@ -56,12 +56,15 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport>
     if (error === undefined) {
       return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
     }
-    // Kysely's introspection reads every schema's catalog entries. Two failures there are not our
-    // migration's: a schema dropped by someone else at that instant (3F000), and a parallel worker
-    // of that read missing a table our own open migration transaction just created. The migration
-    // transaction rolled back, so nothing was applied: try again.
+    // Kysely's introspection reads every schema's catalog entries. Failures there are not our
+    // migration's: a schema (3F000) or one of its tables (42P01, when no migration of ours failed)
+    // dropped by someone else at that instant, and a parallel worker of that read missing a table
+    // our own open migration transaction just created. The migration transaction rolled back, so
+    // nothing was applied: try again.
     const { code, where } = error as { code?: string; where?: string };
-    const transient = code === '3F000' || (where ?? '').includes('parallel worker');
+    const ownFailure = results?.some((r) => r.status === 'Error') ?? false;
+    const transient =
+      code === '3F000' || (code === '42P01' && !ownFailure) || (where ?? '').includes('parallel worker');
     if (transient && attempt < introspectionRetriesMax) {
       await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
       continue;
