@@ -350,24 +350,22 @@ export class PostgresEventStore implements EventStore {
     return { position: row.tx === null ? START : encodePosition(row.tx, row.gp!), snapshot: row.snapshot };
   }
 
-  async headPosition(): Promise<GlobalPosition> {
-    const { rows } = await this.#pool.query<{ tx: string; gp: string }>(
-      `SELECT transaction_id::text AS tx, global_position::text AS gp FROM ledger_events WHERE ${settled}
-        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-    );
-    const row = rows[0];
-    return row === undefined ? START : encodePosition(row.tx, row.gp);
+  headPosition(): Promise<GlobalPosition> {
+    return this.#lastPosition(settled);
   }
 
-  async committedHead(): Promise<GlobalPosition> {
+  committedHead(): Promise<GlobalPosition> {
     // No horizon here: an append that committed is visible to this snapshot even while an older
     // one is still in flight, and the caller needs a position at or after its own events.
-    const { rows } = await this.#pool.query<{ tx: string; gp: string }>(
-      `SELECT transaction_id::text AS tx, global_position::text AS gp FROM ledger_events
+    return this.#lastPosition('true');
+  }
+
+  async #lastPosition(condition: string): Promise<GlobalPosition> {
+    const { rows } = await this.#pool.query<{ position: string }>(
+      `SELECT ${positionText} FROM ledger_events WHERE ${condition}
         ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
     );
-    const row = rows[0];
-    return row === undefined ? START : encodePosition(row.tx, row.gp);
+    return rows[0]?.position ?? START;
   }
 
   async listStreams(afterStreamName: string | null, maxCount: number): Promise<StreamSummary[]> {
