@@ -6,16 +6,17 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { essentialTerms, professionalTerms } from '../../domain/catalog/default-catalog.ts';
-import { termsToJson } from '../../domain/catalog/plan.ts';
 import { navFor, type Role } from '../../ui/src/lib/roles.ts';
 import {
-  apiSession,
   launchBrowser,
+  publishPlan,
+  registerTenant,
   type Service,
-  senegalTenant,
   signIn,
   snap,
+  startPaidSubscription,
   startService,
+  superadminSession,
 } from './support/service.ts';
 
 const password = 'correct horse battery staple';
@@ -39,46 +40,25 @@ const pages = new Map<string, Page>();
 
 beforeAll(async () => {
   service = await startService();
-  await service.createUser(people.superadmin, password, 'superadmin');
-  const admin = await apiSession(service.baseUrl, people.superadmin, password);
-  for (const [planCode, terms] of [
-    ['essential', essentialTerms],
-    ['professional', professionalTerms],
-  ] as const) {
-    expect((await admin.call('POST', '/api/v1/plans', { planCode, terms: termsToJson(terms) })).status).toBe(
-      201,
-    );
-  }
+  const admin = await superadminSession(service, people.superadmin, password);
+  await publishPlan(admin, 'essential', essentialTerms);
+  await publishPlan(admin, 'professional', professionalTerms);
   // An organisation with a paid subscription (so an issued invoice) and a part payment: the pages
   // show tables, statuses and amounts rather than only empty states.
-  const tenant = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
-    details: senegalTenant('Clinique Accessible SARL', 'compta@accessible.sn'),
-  });
-  expect(tenant.status).toBe(201);
-  const { tenantId } = tenant.body;
-  const started = await admin.call<{ subscriptionId: string; invoices: { invoiceId: string }[] }>(
-    'POST',
-    '/api/v1/subscriptions',
-    {
-      tenantId,
-      planCode: 'essential',
-      interval: 'monthly',
-      trial: false,
-    },
-  );
-  expect(started.status).toBe(201);
+  const tenantId = await registerTenant(admin, 'Clinique Accessible SARL', 'compta@accessible.sn');
+  const started = await startPaidSubscription(admin, tenantId, 'essential');
   const paid = await admin.call<{ paymentId: string }>('POST', '/api/v1/payments/manual', {
     tenantId,
     method: 'bank_transfer',
     reference: 'VIR-A11Y-001',
     receivedOn: new Date().toISOString().slice(0, 10),
     amount: { amountMinor: '5000', currency: 'XOF' },
-    invoiceIds: [started.body.invoices[0]?.invoiceId],
+    invoiceIds: [started.invoiceId],
   });
   expect(paid.status).toBe(201);
   seeded.tenantId = tenantId;
-  seeded.subscriptionId = started.body.subscriptionId;
-  seeded.invoiceId = started.body.invoices[0]?.invoiceId ?? '';
+  seeded.subscriptionId = started.subscriptionId;
+  seeded.invoiceId = started.invoiceId;
   seeded.paymentId = paid.body.paymentId;
   await service.createUser(people.tenant_admin, password, 'tenant_admin', tenantId);
 

@@ -6,17 +6,18 @@ import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { essentialTerms } from '../../domain/catalog/default-catalog.ts';
-import { termsToJson } from '../../domain/catalog/plan.ts';
 import {
   type ApiSession,
-  apiSession,
   freshPage,
   launchBrowser,
+  publishPlan,
+  registerTenant,
   type Service,
-  senegalTenant,
   signIn,
   snap,
+  startPaidSubscription,
   startService,
+  superadminSession,
 } from './support/service.ts';
 
 const password = 'correct horse battery staple';
@@ -34,29 +35,14 @@ interface InvoiceJson {
 
 beforeAll(async () => {
   service = await startService();
-  await service.createUser('admin@avoirs.sn', password, 'superadmin');
+  admin = await superadminSession(service, 'admin@avoirs.sn', password);
   await service.createUser('compta@avoirs.sn', password, 'accountant');
   await service.createUser('audit@avoirs.sn', password, 'auditor');
-  admin = await apiSession(service.baseUrl, 'admin@avoirs.sn', password);
   // A fresh store has no catalog: the plan is published as an operator would, then a paid
   // subscription issues its first invoice at once.
-  const published = await admin.call('POST', '/api/v1/plans', {
-    planCode: 'essential',
-    terms: termsToJson(essentialTerms),
-  });
-  expect(published.status).toBe(201);
-  const tenant = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
-    details: senegalTenant('Clinique des Avoirs SARL', 'compta@clinique-avoirs.sn'),
-  });
-  expect(tenant.status).toBe(201);
-  const started = await admin.call<{ invoices: { invoiceId: string }[] }>('POST', '/api/v1/subscriptions', {
-    tenantId: tenant.body.tenantId,
-    planCode: 'essential',
-    interval: 'monthly',
-    trial: false,
-  });
-  expect(started.status).toBe(201);
-  invoiceId = started.body.invoices[0]?.invoiceId ?? '';
+  await publishPlan(admin, 'essential', essentialTerms);
+  const tenantId = await registerTenant(admin, 'Clinique des Avoirs SARL', 'compta@clinique-avoirs.sn');
+  ({ invoiceId } = await startPaidSubscription(admin, tenantId, 'essential'));
   expect(invoiceId).not.toBe('');
   browser = await launchBrowser();
 });

@@ -11,13 +11,13 @@ import { moneyOf } from '../../domain/money/index.ts';
 import { addDays } from '../../domain/shared/calendar-date.ts';
 import {
   type ApiSession,
-  apiSession,
   launchBrowser,
+  registerTenant,
   type Service,
-  senegalTenant,
   signIn,
   snap,
   startService,
+  superadminSession,
 } from './support/service.ts';
 
 const password = 'correct horse battery staple';
@@ -89,15 +89,10 @@ async function overdueListed(): Promise<void> {
 
 beforeAll(async () => {
   service = await startService();
-  await service.createUser('admin@overdue.sn', password, 'superadmin');
+  admin = await superadminSession(service, 'admin@overdue.sn', password);
   await service.createUser('compta@overdue.sn', password, 'accountant');
   await service.createUser('audit@overdue.sn', password, 'auditor');
-  admin = await apiSession(service.baseUrl, 'admin@overdue.sn', password);
-  const registered = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
-    details: senegalTenant('Clinique Keur Yoff', 'compta@keuryoff.sn'),
-  });
-  expect(registered.status).toBe(201);
-  tenantId = registered.body.tenantId;
+  tenantId = await registerTenant(admin, 'Clinique Keur Yoff', 'compta@keuryoff.sn');
   await givenOverdueInvoice();
   await overdueListed();
   browser = await launchBrowser();

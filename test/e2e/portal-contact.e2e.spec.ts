@@ -5,14 +5,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiSession,
-  apiSession,
   freshPage,
   launchBrowser,
+  registerTenant,
   type Service,
-  senegalTenant,
   signIn,
   snap,
   startService,
+  superadminSession,
 } from './support/service.ts';
 
 const password = 'correct horse battery staple';
@@ -23,13 +23,8 @@ let tenantId = '';
 
 beforeAll(async () => {
   service = await startService();
-  await service.createUser('admin@contact.sn', password, 'superadmin');
-  admin = await apiSession(service.baseUrl, 'admin@contact.sn', password);
-  const tenant = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
-    details: senegalTenant('Pharmacie du Port SARL', 'compta@pharmacie-port.sn'),
-  });
-  expect(tenant.status).toBe(201);
-  tenantId = tenant.body.tenantId;
+  admin = await superadminSession(service, 'admin@contact.sn', password);
+  tenantId = await registerTenant(admin, 'Pharmacie du Port SARL', 'compta@pharmacie-port.sn');
   await service.createUser('gerant@pharmacie-port.sn', password, 'tenant_admin', tenantId);
   browser = await launchBrowser();
 });

@@ -4,17 +4,18 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { essentialTerms } from '../../domain/catalog/default-catalog.ts';
-import { termsToJson } from '../../domain/catalog/plan.ts';
 import {
   type ApiSession,
-  apiSession,
   freshPage,
   launchBrowser,
+  publishPlan,
+  registerTenant,
   type Service,
-  senegalTenant,
   signIn,
   snap,
+  startPaidSubscription,
   startService,
+  superadminSession,
 } from './support/service.ts';
 
 const password = 'correct horse battery staple';
@@ -25,25 +26,10 @@ let subscriptionId = '';
 
 beforeAll(async () => {
   service = await startService();
-  await service.createUser('admin@cancel.sn', password, 'superadmin');
-  admin = await apiSession(service.baseUrl, 'admin@cancel.sn', password);
-  const plan = await admin.call('POST', '/api/v1/plans', {
-    planCode: 'essential',
-    terms: termsToJson(essentialTerms),
-  });
-  expect(plan.status).toBe(201);
-  const tenant = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
-    details: senegalTenant('Garage Résiliation SARL', 'compta@garage-resiliation.sn'),
-  });
-  expect(tenant.status).toBe(201);
-  const started = await admin.call<{ subscriptionId: string }>('POST', '/api/v1/subscriptions', {
-    tenantId: tenant.body.tenantId,
-    planCode: 'essential',
-    interval: 'monthly',
-    trial: false,
-  });
-  expect(started.status).toBe(201);
-  subscriptionId = started.body.subscriptionId;
+  admin = await superadminSession(service, 'admin@cancel.sn', password);
+  await publishPlan(admin, 'essential', essentialTerms);
+  const tenantId = await registerTenant(admin, 'Garage Résiliation SARL', 'compta@garage-resiliation.sn');
+  ({ subscriptionId } = await startPaidSubscription(admin, tenantId, 'essential'));
   browser = await launchBrowser();
 });
 

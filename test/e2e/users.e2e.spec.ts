@@ -4,14 +4,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  apiSession,
   freshPage,
   launchBrowser,
+  registerTenant,
   type Service,
-  senegalTenant,
   signIn,
   snap,
   startService,
+  superadminSession,
 } from './support/service.ts';
 
 const password = 'correct horse battery staple';
@@ -22,14 +22,9 @@ let tenantId = '';
 
 beforeAll(async () => {
   service = await startService();
-  await service.createUser('admin@users-e2e.sn', password, 'superadmin');
+  const admin = await superadminSession(service, 'admin@users-e2e.sn', password);
   await service.createUser(member, password, 'accountant');
-  const admin = await apiSession(service.baseUrl, 'admin@users-e2e.sn', password);
-  const tenant = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
-    details: senegalTenant('Boulangerie Rôles SARL', 'compta@boulangerie-roles.sn'),
-  });
-  expect(tenant.status).toBe(201);
-  tenantId = tenant.body.tenantId;
+  tenantId = await registerTenant(admin, 'Boulangerie Rôles SARL', 'compta@boulangerie-roles.sn');
   browser = await launchBrowser();
 });
 

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { type PlanTerms, termsToJson } from '../../../domain/catalog/plan.ts';
 
 const run = promisify(execFile);
 export const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
@@ -221,5 +223,49 @@ export function senegalTenant(legalName: string, email: string) {
     billingCurrency: 'XOF',
     billingEmail: email,
     billingPhone: '+221770000000',
+  };
+}
+
+/** Creates a super-admin in the running service and signs it in through the API. */
+export async function superadminSession(
+  service: Service,
+  email: string,
+  password: string,
+): Promise<ApiSession> {
+  await service.createUser(email, password, 'superadmin');
+  return apiSession(service.baseUrl, email, password);
+}
+
+/** Registers a Senegalese organisation through the API (201 expected); returns its id. */
+export async function registerTenant(admin: ApiSession, legalName: string, email: string): Promise<string> {
+  const tenant = await admin.call<{ tenantId: string }>('POST', '/api/v1/tenants', {
+    details: senegalTenant(legalName, email),
+  });
+  expect(tenant.status).toBe(201);
+  return tenant.body.tenantId;
+}
+
+/** Publishes a plan through the API, as an operator does on a fresh store (201 expected). */
+export async function publishPlan(admin: ApiSession, planCode: string, terms: PlanTerms): Promise<void> {
+  expect((await admin.call('POST', '/api/v1/plans', { planCode, terms: termsToJson(terms) })).status).toBe(
+    201,
+  );
+}
+
+/** Starts a paid monthly subscription (no trial), which issues its first invoice at once. */
+export async function startPaidSubscription(
+  admin: ApiSession,
+  tenantId: string,
+  planCode: string,
+): Promise<{ subscriptionId: string; invoiceId: string }> {
+  const started = await admin.call<{ subscriptionId: string; invoices: { invoiceId: string }[] }>(
+    'POST',
+    '/api/v1/subscriptions',
+    { tenantId, planCode, interval: 'monthly', trial: false },
+  );
+  expect(started.status).toBe(201);
+  return {
+    subscriptionId: started.body.subscriptionId,
+    invoiceId: started.body.invoices[0]?.invoiceId ?? '',
   };
 }
